@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The one test command: installs what the tests need, builds, checks style and migrations, runs every suite,
+# and ends with one line `N passed, N failed`. Exits non-zero if anything failed.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MSBUILDDISABLENODEREUSE=1 UseSharedCompilation=false \
+  DOTNET_CLI_USE_MSBUILD_SERVER=0 NUGET_CERT_REVOCATION_MODE=offline DOTNET_GENERATE_ASPNET_CERTIFICATE=false
+
+log=$(mktemp -d /tmp/tokenim-test.XXXXXX)
+trap 'rm -rf "$log"' EXIT
+passed=0
+failed=0
+
+# A check that is not a test runner counts as one test: passed or failed.
+check() {
+  local name=$1; shift
+  if "$@" >"$log/$name.out" 2>&1; then
+    passed=$((passed + 1)); echo "ok: $name"
+  else
+    failed=$((failed + 1)); echo "FAILED: $name"; tail -n 40 "$log/$name.out"
+  fi
+}
+
+# 1. Tools and packages (each step is a no-op when already done).
+if ! command -v dotnet >/dev/null; then
+  echo "FAILED: the .NET SDK 10 is required (dotnet on PATH)"; echo "0 passed, 1 failed"; exit 1
+fi
+dotnet tool restore >/dev/null || { echo "FAILED: dotnet tool restore"; echo "0 passed, 1 failed"; exit 1; }
+if ! dotnet build TokenIM.slnx -c Release -v quiet -nologo 2>&1 | tee "$log/build.out" | grep -E ' error |^Build FAILED' ; then :; fi
+if ! grep -q "Build succeeded" "$log/build.out"; then
+  tail -n 60 "$log/build.out"; echo "0 passed, 1 failed"; exit 1
+fi
+
+# 2. Static checks.
+check format dotnet format TokenIM.slnx --verify-no-changes --no-restore
+check migrations-sqlite dotnet ef migrations has-pending-model-changes --no-build --configuration Release \
+  --project src/TokenIM.Server --context SqliteTokenImDbContext
+
+# 3. Test suites (xunit v3 on Microsoft.Testing.Platform). Each prints "total/failed/succeeded" lines.
+dotnet test --solution TokenIM.slnx -c Release --no-build 2>&1 | tee "$log/test.out"
+test_rc=${PIPESTATUS[0]}
+read -r t_passed t_failed < <(awk '/^ *succeeded:/{p+=$2} /^ *failed:/{f+=$2} END{print p+0, f+0}' "$log/test.out")
+passed=$((passed + t_passed))
+failed=$((failed + t_failed))
+if [ "$test_rc" -ne 0 ] && [ "$t_failed" -eq 0 ]; then
+  echo "FAILED: dotnet test exited $test_rc without a failed test (crash or no tests ran)"
+  failed=$((failed + 1))
+fi
+
+# 4. Interop suite: an independent Node client (jose) against the real Release server, from the docs only.
+(cd tests/interop && npm ci --no-audit --no-fund && node --test --test-reporter=tap) >"$log/interop.out" 2>&1
+interop_rc=$?
+read -r i_passed i_failed < <(awk '/^# pass /{p+=$3} /^# (fail|cancelled) /{f+=$3} END{print p+0, f+0}' "$log/interop.out")
+passed=$((passed + i_passed))
+failed=$((failed + i_failed))
+echo "interop: $i_passed passed, $i_failed failed"
+if [ "$i_failed" -gt 0 ]; then grep -A 12 '^ *not ok' "$log/interop.out" | head -n 80; fi
+if [ "$interop_rc" -ne 0 ] && [ "$i_failed" -eq 0 ]; then
+  echo "FAILED: the interop suite exited $interop_rc without a failed test (npm ci or node did not run)"
+  tail -n 40 "$log/interop.out"
+  failed=$((failed + 1))
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,98 @@
+namespace TokenIM.Protocol;
+
+/// <summary>
+/// A stable, machine-readable error: the <see cref="Code"/> string is the <c>code</c> member of a REST
+/// Problem Details body and of a WebSocket <c>error</c> frame. Codes never change meaning once published;
+/// clients switch on <see cref="Code"/>, never on the human-readable title or detail.
+/// </summary>
+/// <param name="Code">The wire value, lower snake case.</param>
+/// <param name="Status">The HTTP status the REST API answers with.</param>
+/// <param name="Title">A short, fixed, human-readable summary (the Problem Details <c>title</c>).</param>
+/// <param name="ClientAction">What a client should do when it meets this error.</param>
+public sealed record ErrorCode(string Code, int Status, string Title, string ClientAction)
+{
+    /// <summary>A field failed validation; <c>errors</c> names each field. Fix the input; do not retry unchanged.</summary>
+    public static readonly ErrorCode ValidationFailed = new("validation_failed", 400, "One or more fields are invalid.",
+        "Show the per-field messages in `errors` and let the user correct the input; do not retry unchanged.");
+
+    /// <summary>The body is not valid JSON or not the expected shape.</summary>
+    public static readonly ErrorCode MalformedRequest = new("malformed_request", 400, "The request body could not be read.",
+        "A client bug: send a well-formed JSON object with the documented fields.");
+
+    /// <summary>The body exceeds the size limit (64 KiB for JSON).</summary>
+    public static readonly ErrorCode RequestTooLarge = new("request_too_large", 413, "The request body is too large.",
+        "Send less: JSON bodies are limited to 64 KiB.");
+
+    /// <summary>The access token is missing, malformed, badly signed or otherwise not acceptable.</summary>
+    public static readonly ErrorCode InvalidToken = new("invalid_token", 401, "The access token is not valid.",
+        "Refresh the access token with the refresh token; if that fails, sign in again.");
+
+    /// <summary>The access token has expired.</summary>
+    public static readonly ErrorCode TokenExpired = new("token_expired", 401, "The access token has expired.",
+        "Refresh the access token with the refresh token and repeat the request.");
+
+    /// <summary>The session behind the token was revoked (sign-out, password change, theft detection).</summary>
+    public static readonly ErrorCode SessionRevoked = new("session_revoked", 401, "The session has ended.",
+        "Discard both tokens and sign in again.");
+
+    /// <summary>Username or password is wrong. Deliberately does not say which.</summary>
+    public static readonly ErrorCode InvalidCredentials = new("invalid_credentials", 401, "The username or password is incorrect.",
+        "Ask the user to check the username and password.");
+
+    /// <summary>The refresh token is unknown, spent, void or expired, or its session has ended.</summary>
+    public static readonly ErrorCode InvalidRefreshToken = new("invalid_refresh_token", 401, "The refresh token is not valid.",
+        "Discard both tokens and sign in again.");
+
+    /// <summary>The username is already in use (compared without regard to case).</summary>
+    public static readonly ErrorCode UsernameTaken = new("username_taken", 409, "The username is already taken.",
+        "Ask the user for another username.");
+
+    /// <summary>The caller's role does not allow the operation (for example a member removing another member).</summary>
+    public static readonly ErrorCode PermissionDenied = new("permission_denied", 403, "You are not allowed to do this.",
+        "Do not retry; hide the action from users without the needed role.");
+
+    /// <summary>No such user.</summary>
+    public static readonly ErrorCode UserNotFound = new("user_not_found", 404, "The user does not exist.",
+        "Check the user id.");
+
+    /// <summary>No such conversation, or the caller is not a member of it (the two are indistinguishable by design).</summary>
+    public static readonly ErrorCode ConversationNotFound = new("conversation_not_found", 404, "The conversation does not exist.",
+        "Remove the conversation from local state; the caller is not (or no longer) a member.");
+
+    /// <summary>No such session among the caller's own sessions.</summary>
+    public static readonly ErrorCode SessionNotFound = new("session_not_found", 404, "The session does not exist.",
+        "Refresh the session list.");
+
+    /// <summary>No route matches the request.</summary>
+    public static readonly ErrorCode NotFound = new("not_found", 404, "No such resource.",
+        "A client bug: check the path against the protocol.");
+
+    /// <summary>The route exists but not for this HTTP method.</summary>
+    public static readonly ErrorCode MethodNotAllowed = new("method_not_allowed", 405, "The method is not allowed here.",
+        "A client bug: check the method against the protocol.");
+
+    /// <summary>The membership of a direct conversation never changes.</summary>
+    public static readonly ErrorCode ConversationIsDirect = new("conversation_is_direct", 409, "A direct conversation has fixed members.",
+        "Create a group to talk with more people.");
+
+    /// <summary>Adding the members would take the group over its size limit.</summary>
+    public static readonly ErrorCode GroupFull = new("group_full", 409, "The group has reached its member limit.",
+        "Remove members first or create another group.");
+
+    /// <summary>Too many requests; <c>retryAfterMs</c> and the <c>Retry-After</c> header say when to try again.</summary>
+    public static readonly ErrorCode RateLimited = new("rate_limited", 429, "Too many requests.",
+        "Wait for `retryAfterMs` (or the Retry-After header) before retrying.");
+
+    /// <summary>An unexpected server fault. Nothing about it is disclosed; the server logged it.</summary>
+    public static readonly ErrorCode InternalError = new("internal_error", 500, "An unexpected error occurred.",
+        "Retry later with the same idempotency key (clientMsgId); report it if it persists.");
+
+    /// <summary>Every code, in catalogue order: the source of the error table in docs/protocol.md.</summary>
+    public static IReadOnlyList<ErrorCode> All { get; } =
+    [
+        ValidationFailed, MalformedRequest, RequestTooLarge, InvalidToken, TokenExpired, SessionRevoked,
+        InvalidCredentials, InvalidRefreshToken, UsernameTaken, PermissionDenied, UserNotFound,
+        ConversationNotFound, SessionNotFound, NotFound, MethodNotAllowed, ConversationIsDirect, GroupFull,
+        RateLimited, InternalError,
+    ];
+}

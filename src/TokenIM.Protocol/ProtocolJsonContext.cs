@@ -1,0 +1,37 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using TokenIM.Protocol.Rest;
+
+namespace TokenIM.Protocol;
+
+/// <summary>
+/// Source-generated JSON metadata for every protocol record: camelCase names, nulls omitted,
+/// timestamps in the protocol's fixed form. Servers and clients use <see cref="Default"/>.
+/// </summary>
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    Converters = [typeof(UtcTimestampConverter)])]
+[JsonSerializable(typeof(RegisterRequest))]
+[JsonSerializable(typeof(LoginRequest))]
+[JsonSerializable(typeof(RefreshRequest))]
+[JsonSerializable(typeof(ChangePasswordRequest))]
+[JsonSerializable(typeof(TokenResponse))]
+[JsonSerializable(typeof(SessionList))]
+[JsonSerializable(typeof(UserDto))]
+[JsonSerializable(typeof(UserList))]
+[JsonSerializable(typeof(UpdateProfileRequest))]
+[JsonSerializable(typeof(CreateConversationRequest))]
+[JsonSerializable(typeof(UpdateConversationRequest))]
+[JsonSerializable(typeof(AddMembersRequest))]
+[JsonSerializable(typeof(UpdateMemberRequest))]
+[JsonSerializable(typeof(ConversationDto))]
+[JsonSerializable(typeof(ConversationList))]
+[JsonSerializable(typeof(MemberList))]
+[JsonSerializable(typeof(MessageDto))]
+[JsonSerializable(typeof(SendMessageRequest))]
+[JsonSerializable(typeof(MessagePage))]
+[JsonSerializable(typeof(ReadRequest))]
+[JsonSerializable(typeof(ProblemDto))]
+[JsonSerializable(typeof(JsonWebKeySetDto))]
+public sealed partial class ProtocolJsonContext : JsonSerializerContext;

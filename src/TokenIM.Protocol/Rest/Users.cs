@@ -1,0 +1,15 @@
+namespace TokenIM.Protocol.Rest;
+
+/// <summary>A user as other users see it.</summary>
+/// <param name="Id">Opaque user id.</param>
+/// <param name="Username">Unique, lower case.</param>
+/// <param name="DisplayName">Shown name.</param>
+public sealed record UserDto(string Id, string Username, string DisplayName);
+
+/// <summary>Answer to <c>GET /api/v1/users?query=</c>: users whose username starts with the query, by username.</summary>
+/// <param name="Users">At most <c>limit</c> users (default 20, at most 50).</param>
+public sealed record UserList(IReadOnlyList<UserDto> Users);
+
+/// <summary>Body of <c>PATCH /api/v1/users/me</c>.</summary>
+/// <param name="DisplayName">The new display name, 1–64 characters.</param>
+public sealed record UpdateProfileRequest(string? DisplayName);

@@ -1,0 +1,21 @@
+using TokenIM.Server.Storage;
+
+namespace TokenIM.Server.Chat;
+
+internal static class ChatServiceCollectionExtensions
+{
+    /// <summary>The chat domain, its store and the group-commit writer (a hosted service that drains on shutdown).</summary>
+    public static IServiceCollection AddTokenImChat(this IServiceCollection services)
+    {
+        services.AddSingleton<EfChatStore>();
+        services.AddSingleton<IChatStore>(sp => sp.GetRequiredService<EfChatStore>());
+        services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<EfChatStore>());
+        services.AddSingleton<IMessageStore>(sp => sp.GetRequiredService<EfChatStore>());
+        services.AddSingleton<MessageWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<MessageWriter>());
+        services.AddScoped<ConversationService>();
+        services.AddScoped<MembershipService>();
+        services.AddScoped<MessageService>();
+        return services;
+    }
+}

@@ -1,0 +1,77 @@
+using TokenIM.Protocol.Rest;
+using TokenIM.Server.Storage;
+
+namespace TokenIM.Server.Chat;
+
+/// <summary>Sending (through the group-commit writer), reading history and moving read markers.</summary>
+internal sealed class MessageService(IChatStore store, MessageWriter writer)
+{
+    /// <summary>
+    /// Stores a message and returns it once committed; <c>Created</c> is false when the sender already sent this
+    /// clientMsgId here, and the original comes back (even if the text differs).
+    /// </summary>
+    public async Task<Result<(MessageDto Message, bool Created)>> SendAsync(
+        string userId, string conversationId, SendMessageRequest request, CancellationToken cancellationToken)
+    {
+        if (await store.FindMembershipAsync(conversationId, userId, cancellationToken) is null)
+            return ChatFailures.ConversationNotFound;
+        var errors = new Dictionary<string, string[]>();
+        if (ChatRules.CheckClientMsgId(request.ClientMsgId) is { } idError)
+            errors["clientMsgId"] = [idError];
+        if (ChatRules.CheckText(request.Text) is { } textError)
+            errors["text"] = [textError];
+        if (errors.Count > 0)
+            return Failure.Validation(errors);
+
+        var send = new AppendRequest(conversationId, userId, request.ClientMsgId!, request.Text!, ChatRules.NewId());
+        var result = await writer.AppendAsync(send, cancellationToken);
+        return result.Status switch
+        {
+            AppendStatus.Created => (result.Message!.ToDto(), true),
+            AppendStatus.Duplicate => (result.Message!.ToDto(), false),
+            // The sender left between the first check and the commit.
+            _ => ChatFailures.ConversationNotFound,
+        };
+    }
+
+    /// <summary>
+    /// A page of history, ascending; both bounds exclusive. Neither bound: the newest <paramref name="limit"/>;
+    /// <paramref name="afterSeq"/> only: the first above it; <paramref name="beforeSeq"/> only: the last below it;
+    /// both: the range read from its low end. <c>hasMore</c> looks in the direction the page was read: below the
+    /// page when reading down from the top (no bound, or <paramref name="beforeSeq"/> only), above it when reading
+    /// up (<paramref name="afterSeq"/>, with or without <paramref name="beforeSeq"/>; with both, "more" means more
+    /// of the range, below <paramref name="beforeSeq"/>). So a client pages on with the last seq as the next
+    /// <c>afterSeq</c>, or the first seq as the next <c>beforeSeq</c>, while <c>hasMore</c> is true.
+    /// </summary>
+    public async Task<Result<MessagePage>> GetPageAsync(
+        string userId, string conversationId, long? afterSeq, long? beforeSeq, int? limit, CancellationToken cancellationToken)
+    {
+        if (await store.FindMembershipAsync(conversationId, userId, cancellationToken) is null)
+            return ChatFailures.ConversationNotFound;
+        var errors = ChatRules.CheckPage(afterSeq, beforeSeq, limit);
+        if (errors.Count > 0)
+            return Failure.Validation(errors);
+
+        var take = limit ?? ChatRules.DefaultPageSize;
+        var fromHighEnd = afterSeq is null;
+        // One row more than the page tells whether more lie beyond it, without a count.
+        var rows = await store.GetMessagesAsync(conversationId, afterSeq, beforeSeq, take + 1, fromHighEnd, cancellationToken);
+        var page = rows.Take(take).Select(m => m.ToDto());
+        return new MessagePage([.. fromHighEnd ? page.Reverse() : page], rows.Count > take);
+    }
+
+    /// <summary>
+    /// Moves the caller's read marker forward to <paramref name="request"/>'s seq (0 to the last seq). A lower
+    /// value succeeds and changes nothing: markers from several devices may arrive in any order.
+    /// </summary>
+    public async Task<Outcome> MarkReadAsync(string userId, string conversationId, ReadRequest request, CancellationToken cancellationToken)
+    {
+        var membership = await store.FindMembershipAsync(conversationId, userId, cancellationToken);
+        if (membership is null)
+            return ChatFailures.ConversationNotFound;
+        if (request.Seq is not { } seq || seq < 0 || seq > membership.LastSeq)
+            return Failure.Validation("seq", $"seq is 0 to the conversation's last seq ({membership.LastSeq}).");
+        await store.AdvanceReadSeqAsync(conversationId, userId, seq, cancellationToken);
+        return Outcome.Ok;
+    }
+}

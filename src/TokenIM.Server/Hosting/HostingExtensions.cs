@@ -1,0 +1,165 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Net;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
+using TokenIM.Protocol;
+using TokenIM.Server.Http;
+
+namespace TokenIM.Server.Hosting;
+
+internal static class HostingExtensions
+{
+    /// <summary>JSON bodies are limited to 64 KiB (protocol).</summary>
+    public const long MaxJsonBodyBytes = 64 * 1024;
+
+    /// <summary>Options, JSON, limits, error shape, OpenAPI and rate limits: everything around the stages.</summary>
+    public static WebApplicationBuilder AddTokenImHosting(this WebApplicationBuilder builder, string[] args)
+    {
+        builder.Configuration.AddCommandLine(args, TokenImOptions.SwitchMappings);
+        var services = builder.Services;
+        services.AddOptions<TokenImOptions>().BindConfiguration(TokenImOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TokenImOptions>, TokenImOptionsValidator>();
+        services.AddSingleton(TimeProvider.System);
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = MaxJsonBodyBytes;
+        });
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, ProtocolJsonContext.Default);
+            // The context's own settings stay with its own options: repeat them here, or nulls are written and
+            // timestamps come out as "+00:00" instead of the protocol's "Z".
+            json.SerializerOptions.DefaultIgnoreCondition = ProtocolJsonContext.Default.Options.DefaultIgnoreCondition;
+            json.SerializerOptions.Converters.Add(new UtcTimestampConverter());
+        });
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        // No traceId: two refusals that must not be told apart (unknown user, wrong password) have equal bodies.
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Extensions.Remove("traceId");
+            // A rate-limited answer also carries the standard header, in whole seconds rounded up.
+            if (context.ProblemDetails.Extensions.TryGetValue("retryAfterMs", out var wait) && wait is long ms)
+                context.HttpContext.Response.Headers.RetryAfter = ((ms + 999) / 1000).ToString(CultureInfo.InvariantCulture);
+        });
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "TokenIM REST API";
+            document.Info.Version = "v1";
+            return Task.CompletedTask;
+        }));
+        services.AddTokenImRateLimiting();
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<TokenImOptions>>((forwarded, options) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // Only the configured proxies are believed; by default X-Forwarded-For is ignored entirely.
+            forwarded.KnownIPNetworks.Clear();
+            forwarded.KnownProxies.Clear();
+            foreach (var proxy in options.Value.Network.TrustedProxies)
+                forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
+        });
+        return builder;
+    }
+
+    /// <summary>The middleware, in order: forwarded headers, errors, security headers, authentication, rate limits.</summary>
+    public static WebApplication UseTokenImPipeline(this WebApplication app)
+    {
+        if (!app.Services.GetRequiredService<IOptions<TokenImOptions>>().Value.RateLimits.Enabled)
+            HostingLog.RateLimitsDisabled(app.Logger);
+        app.UseForwardedHeaders();
+        app.UseExceptionHandler();
+        app.UseMiddleware<BodySizeLimit>();
+        app.UseStatusCodePages(async context =>
+        {
+            // Answers the framework produces without a body (no route, wrong method) get a problem body too.
+            var http = context.HttpContext;
+            var code = http.Response.StatusCode switch
+            {
+                StatusCodes.Status404NotFound => ErrorCode.NotFound,
+                StatusCodes.Status405MethodNotAllowed => ErrorCode.MethodNotAllowed,
+                StatusCodes.Status413PayloadTooLarge => ErrorCode.RequestTooLarge,
+                StatusCodes.Status415UnsupportedMediaType => ErrorCode.MalformedRequest,
+                >= 500 => ErrorCode.InternalError,
+                _ => ErrorCode.MalformedRequest,
+            };
+            http.Response.StatusCode = code.Status == StatusCodes.Status400BadRequest ? http.Response.StatusCode : code.Status;
+            await Problems.WriteAsync(http, code);
+        });
+        app.Use(async (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers.XFrameOptions = "DENY";
+            await next(context);
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+}
+
+/// <summary>Turns exceptions into Problem Details: bad request bodies into 400/413, anything else into a bare 500.</summary>
+internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is BadHttpRequestException bad)
+        {
+            var code = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? ErrorCode.RequestTooLarge : ErrorCode.MalformedRequest;
+            var detail = code == ErrorCode.RequestTooLarge
+                ? "JSON bodies are limited to 64 KiB."
+                : "The request could not be read: the body must be a JSON object with the documented fields, and query values of the documented types.";
+            await Problems.WriteAsync(httpContext, code, detail);
+            return true;
+        }
+
+        // Nothing of the exception reaches the client: no message, stack trace, SQL or token.
+        LogUnhandled(logger, httpContext.Request.Method, httpContext.Request.Path, exception);
+        await Problems.WriteAsync(httpContext, ErrorCode.InternalError);
+        return true;
+    }
+
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Error, Message = "Unhandled exception on {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, string method, string path, Exception exception);
+}
+
+internal sealed class TokenImOptionsValidator : IValidateOptions<TokenImOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TokenImOptions options)
+    {
+        var failures = new List<string>();
+        // Data annotations of the nested sections (ValidateDataAnnotations checks only the top level).
+        object[] sections = [options.Tokens, options.Passwords, options.RateLimits, options.Limits, options.Network, options.Storage];
+        foreach (var section in sections)
+        {
+            var results = new List<ValidationResult>();
+            if (!Validator.TryValidateObject(section, new ValidationContext(section), results, validateAllProperties: true))
+            {
+                var prefix = $"{TokenImOptions.Section}:{section.GetType().Name.Replace("Settings", "", StringComparison.Ordinal)}";
+                failures.AddRange(results.Select(r => $"{prefix}:{string.Join(',', r.MemberNames)}: {r.ErrorMessage}"));
+            }
+        }
+
+        foreach (var proxy in options.Network.TrustedProxies)
+        {
+            if (!IPAddress.TryParse(proxy, out _))
+                failures.Add($"TokenIM:Network:TrustedProxies: '{proxy}' is not an IP address.");
+        }
+
+        if (options.Tokens.SessionIdleLifetime > options.Tokens.SessionLifetime)
+            failures.Add("TokenIM:Tokens:SessionIdleLifetime must not exceed TokenIM:Tokens:SessionLifetime.");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+internal static partial class HostingLog
+{
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Request-rate limits are off (TokenIM:RateLimits:Enabled=false): use this only for load tests on a closed network")]
+    public static partial void RateLimitsDisabled(ILogger logger);
+}

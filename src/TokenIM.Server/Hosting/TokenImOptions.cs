@@ -1,0 +1,119 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace TokenIM.Server.Hosting;
+
+/// <summary>Every setting under the <c>TokenIM</c> section. Defaults need nothing installed.</summary>
+internal sealed class TokenImOptions
+{
+    public const string Section = "TokenIM";
+
+    /// <summary>Maps the short command-line switches onto settings (<c>--data DIR</c>).</summary>
+    public static readonly IDictionary<string, string> SwitchMappings = new Dictionary<string, string>
+    {
+        ["--data"] = $"{Section}:{nameof(DataDirectory)}",
+    };
+
+    /// <summary>Where the SQLite file and <c>keys/</c> live. The default is <c>./data</c>.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>The <c>iss</c> of access tokens. The default is <c>tokenim</c>.</summary>
+    [Required]
+    public string Issuer { get; set; } = "tokenim";
+
+    /// <summary>The <c>aud</c> of access tokens. The default is <c>tokenim</c>.</summary>
+    [Required]
+    public string Audience { get; set; } = "tokenim";
+
+    public TokenSettings Tokens { get; set; } = new();
+
+    public PasswordSettings Passwords { get; set; } = new();
+
+    public RateLimitSettings RateLimits { get; set; } = new();
+
+    public LimitSettings Limits { get; set; } = new();
+
+    public NetworkSettings Network { get; set; } = new();
+
+    public StorageSettings Storage { get; set; } = new();
+}
+
+internal sealed class TokenSettings
+{
+    /// <summary>Lifetime of an access token. The default is 15 minutes; 1 to 60 minutes.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "01:00:00")]
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>A session ends this long after sign-in, however active. The default is 30 days.</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "365.00:00:00")]
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>A session ends when its refresh token is unused this long. The default is 7 days.</summary>
+    [Range(typeof(TimeSpan), "00:05:00", "365.00:00:00")]
+    public TimeSpan SessionIdleLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>A new signing key is made when the newest is older than this. The default is 90 days.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    public TimeSpan SigningKeyRotation { get; set; } = TimeSpan.FromDays(90);
+}
+
+internal sealed class PasswordSettings
+{
+    /// <summary>PBKDF2-HMAC-SHA256 iterations for new hashes (OWASP 2023: 600,000). Hashes made with fewer are redone at the next sign-in. The default is 600,000.</summary>
+    [Range(1_000, 10_000_000)]
+    public int Pbkdf2Iterations { get; set; } = 600_000;
+
+    /// <summary>Password hashes computed at once; more wait, so a sign-in flood cannot starve the server. The default is the processor count.</summary>
+    [Range(1, 256)]
+    public int MaxConcurrentHashes { get; set; } = Environment.ProcessorCount;
+}
+
+internal sealed class RateLimitSettings
+{
+    /// <summary><c>false</c> turns off every request-rate limit (sign-in, registration, refresh, sends) for load tests; the per-account failed sign-in limit stays. The default is <c>true</c>.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Failed sign-ins one account may have in an hour before further attempts are refused unevaluated. The default is 100.</summary>
+    [Range(1, 100_000)]
+    public int FailedLoginsPerAccountPerHour { get; set; } = 100;
+
+    /// <summary>Sign-in and refresh requests one client address may make in a minute. The default is 60.</summary>
+    [Range(1, 1_000_000)]
+    public int AuthRequestsPerAddressPerMinute { get; set; } = 60;
+
+    /// <summary>Accounts one client address may register in an hour. The default is 20.</summary>
+    [Range(1, 1_000_000)]
+    public int RegistrationsPerAddressPerHour { get; set; } = 20;
+
+    /// <summary>Messages one user may send per second, sustained; bursts of twice that pass. The default is 20.</summary>
+    [Range(1, 1_000_000)]
+    public int MessagesPerUserPerSecond { get; set; } = 20;
+}
+
+internal sealed class LimitSettings
+{
+    /// <summary>Most members a group may have. The default is 1,000.</summary>
+    [Range(2, 100_000)]
+    public int MaxGroupMembers { get; set; } = 1000;
+
+    /// <summary>Sockets one user may hold on one node. The default is 10.</summary>
+    [Range(1, 1000)]
+    public int SocketsPerUser { get; set; } = 10;
+}
+
+internal sealed class NetworkSettings
+{
+    /// <summary>Addresses of reverse proxies whose <c>X-Forwarded-For</c> is believed. The default is none: the header is ignored.</summary>
+    public string[] TrustedProxies { get; set; } = [];
+}
+
+internal sealed class StorageSettings
+{
+    /// <summary>SQLite <c>synchronous</c> in WAL mode: <c>NORMAL</c> (a power cut may lose the last commits, a crash loses nothing) or <c>FULL</c>. The default is <c>NORMAL</c>.</summary>
+    [RegularExpression("^(NORMAL|FULL)$")]
+    public string SqliteSynchronous { get; set; } = "NORMAL";
+
+    /// <summary>Most sends written in one transaction by the group-commit writer. The default is 256.</summary>
+    [Range(1, 10_000)]
+    public int MaxWriteBatch { get; set; } = 256;
+}

@@ -1,0 +1,17 @@
+namespace TokenIM.Server.Http;
+
+internal static class ApiRoutes
+{
+    public const string Base = "/api/v1";
+
+    /// <summary>Maps every REST route group; each resource's routes live in its own <c>XxxApi</c> class.</summary>
+    public static WebApplication MapTokenImApi(this WebApplication app)
+    {
+        var api = app.MapGroup(Base);
+        api.MapAuthApi();
+        api.MapUsersApi();
+        api.MapConversationsApi();
+        app.MapJwksApi();
+        return app;
+    }
+}

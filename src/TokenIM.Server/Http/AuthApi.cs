@@ -1,0 +1,73 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using TokenIM.Protocol.Rest;
+using TokenIM.Server.Auth;
+using TokenIM.Server.Hosting;
+
+namespace TokenIM.Server.Http;
+
+internal static class AuthApi
+{
+    public static void MapAuthApi(this RouteGroupBuilder api)
+    {
+        var auth = api.MapGroup("/auth").WithTags("Auth");
+        auth.MapPost("/register", RegisterAsync).RequireRateLimiting(RateLimiting.Register)
+            .WithSummary("Create an account and sign in.");
+        auth.MapPost("/login", LoginAsync).RequireRateLimiting(RateLimiting.Auth)
+            .WithSummary("Sign in; starts a session.");
+        auth.MapPost("/refresh", RefreshAsync).RequireRateLimiting(RateLimiting.Auth)
+            .WithSummary("Exchange the refresh token for a new token pair.");
+        auth.MapPost("/logout", LogoutAsync).RequireAuthorization()
+            .WithSummary("End the caller's session.");
+        auth.MapPost("/password", ChangePasswordAsync).RequireAuthorization()
+            .WithSummary("Change the password; ends every other session.");
+        auth.MapGet("/sessions", ListSessionsAsync).RequireAuthorization()
+            .WithSummary("The caller's active sessions (devices).");
+        auth.MapDelete("/sessions/{id}", RevokeSessionAsync).RequireAuthorization()
+            .WithSummary("End one of the caller's sessions.");
+    }
+
+    private static async Task<Results<Created<TokenResponse>, ProblemHttpResult>> RegisterAsync(
+        RegisterRequest request, AccountService accounts, HttpContext context, CancellationToken cancellationToken)
+    {
+        var result = await accounts.RegisterAsync(request, RateLimiting.AddressOf(context), cancellationToken);
+        return result.IsSuccess ? TypedResults.Created($"{ApiRoutes.Base}/users/{result.Value!.User.Id}", result.Value) : result.Error!.ToProblem();
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> LoginAsync(
+        LoginRequest request, AccountService accounts, HttpContext context, CancellationToken cancellationToken)
+    {
+        var result = await accounts.LoginAsync(request, RateLimiting.AddressOf(context), cancellationToken);
+        return result.IsSuccess ? TypedResults.Ok(result.Value) : result.Error!.ToProblem();
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> RefreshAsync(
+        RefreshRequest request, SessionService sessions, HttpContext context, CancellationToken cancellationToken)
+    {
+        var result = await sessions.RefreshAsync(request.RefreshToken, RateLimiting.AddressOf(context), cancellationToken);
+        return result.IsSuccess ? TypedResults.Ok(result.Value) : result.Error!.ToProblem();
+    }
+
+    private static async Task<NoContent> LogoutAsync(ClaimsPrincipal user, SessionService sessions, CancellationToken cancellationToken)
+    {
+        await sessions.RevokeAsync(user.GetUserId(), user.GetSessionId(), cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> ChangePasswordAsync(
+        ChangePasswordRequest request, ClaimsPrincipal user, AccountService accounts, CancellationToken cancellationToken)
+    {
+        var outcome = await accounts.ChangePasswordAsync(user.GetUserId(), user.GetSessionId(), request, cancellationToken);
+        return outcome.IsSuccess ? TypedResults.NoContent() : outcome.Error!.ToProblem();
+    }
+
+    private static async Task<Ok<SessionList>> ListSessionsAsync(ClaimsPrincipal user, SessionService sessions, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new SessionList(await sessions.ListAsync(user.GetUserId(), user.GetSessionId(), cancellationToken)));
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeSessionAsync(
+        string id, ClaimsPrincipal user, SessionService sessions, CancellationToken cancellationToken)
+    {
+        var outcome = await sessions.RevokeAsync(user.GetUserId(), id, cancellationToken);
+        return outcome.IsSuccess ? TypedResults.NoContent() : outcome.Error!.ToProblem();
+    }
+}

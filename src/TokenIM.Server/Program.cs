@@ -1,0 +1,24 @@
+using Scalar.AspNetCore;
+using TokenIM.Server.Auth;
+using TokenIM.Server.Chat;
+using TokenIM.Server.Hosting;
+using TokenIM.Server.Http;
+using TokenIM.Server.Storage;
+
+// The stages in the order a message flows through them (see docs/architecture.md).
+var builder = WebApplication.CreateBuilder(args);
+builder.AddTokenImHosting(args);
+builder.Services.AddTokenImStorage();
+builder.Services.AddTokenImAuth();
+builder.Services.AddTokenImChat();
+
+var app = builder.Build();
+await app.Services.MigrateTokenImStoreAsync();
+await app.Services.InitializeTokenImAuthAsync();
+
+app.UseTokenImPipeline();
+app.MapOpenApi("/openapi/{documentName}.json");
+app.MapScalarApiReference("/docs");
+app.MapTokenImApi();
+
+await app.RunAsync();

@@ -1,0 +1,128 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace TokenIM.Server.Storage;
+
+internal sealed class EfAccountStore(TokenImDbContext db) : IAccountStore
+{
+    public Task<UserEntity?> FindUserAsync(string userId, CancellationToken cancellationToken) =>
+        db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
+
+    public Task<UserEntity?> FindUserByUsernameAsync(string username, CancellationToken cancellationToken) =>
+        db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Username == username, cancellationToken);
+
+    public async Task<IReadOnlyList<UserEntity>> FindUsersAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken) =>
+        await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToListAsync(cancellationToken);
+
+    public async Task<IReadOnlyList<UserEntity>> SearchUsersAsync(string prefix, int limit, CancellationToken cancellationToken)
+    {
+        // A range on the unique index instead of LIKE: usernames are [a-z0-9._-], all below '{'.
+        var upper = prefix + "{";
+        return await db.Users.AsNoTracking()
+            .Where(u => string.Compare(u.Username, prefix) >= 0 && string.Compare(u.Username, upper) < 0)
+            .OrderBy(u => u.Username)
+            .Take(limit)
+            .ToListAsync(cancellationToken);
+    }
+
+    public async Task<bool> TryCreateUserAsync(UserEntity user, SessionEntity session, RefreshTokenEntity refreshToken, CancellationToken cancellationToken)
+    {
+        db.Users.Add(user);
+        db.Sessions.Add(session);
+        db.RefreshTokens.Add(refreshToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException e) when (IsUniqueViolation(e))
+        {
+            db.ChangeTracker.Clear();
+            return false;
+        }
+    }
+
+    public Task UpdateUserAsync(string userId, string? passwordHash, string? displayName, CancellationToken cancellationToken) =>
+        db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(set => set
+            .SetProperty(u => u.PasswordHash, u => passwordHash ?? u.PasswordHash)
+            .SetProperty(u => u.DisplayName, u => displayName ?? u.DisplayName), cancellationToken);
+
+    public async Task CreateSessionAsync(SessionEntity session, RefreshTokenEntity refreshToken, CancellationToken cancellationToken)
+    {
+        db.Sessions.Add(session);
+        db.RefreshTokens.Add(refreshToken);
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+    }
+
+    public Task<SessionEntity?> FindSessionAsync(string sessionId, CancellationToken cancellationToken) =>
+        db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sessionId, cancellationToken);
+
+    public async Task<(RefreshTokenEntity Token, SessionEntity Session)?> FindRefreshTokenAsync(byte[] hash, CancellationToken cancellationToken)
+    {
+        var row = await db.RefreshTokens.AsNoTracking()
+            .Where(t => t.Hash == hash)
+            .Join(db.Sessions.AsNoTracking(), t => t.SessionId, s => s.Id, (t, s) => new { Token = t, Session = s })
+            .FirstOrDefaultAsync(cancellationToken);
+        return row is null ? null : (row.Token, row.Session);
+    }
+
+    public async Task<bool> TryUpdateSessionAsync(SessionEntity session, int expectedVersion, RefreshTokenEntity? spent, RefreshTokenEntity? added, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var updated = await db.Sessions
+            .Where(s => s.Id == session.Id && s.Version == expectedVersion)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(s => s.Version, session.Version)
+                .SetProperty(s => s.Generation, session.Generation)
+                .SetProperty(s => s.ParentGeneration, session.ParentGeneration)
+                .SetProperty(s => s.CurrentUsed, session.CurrentUsed)
+                .SetProperty(s => s.LastUsedAt, session.LastUsedAt)
+                .SetProperty(s => s.Address, session.Address)
+                .SetProperty(s => s.RevokedAt, session.RevokedAt), cancellationToken);
+        if (updated == 0)
+            return false;
+        if (spent is not null)
+        {
+            await db.RefreshTokens.Where(t => t.Hash == spent.Hash)
+                .ExecuteUpdateAsync(set => set.SetProperty(t => t.SpentAt, spent.SpentAt), cancellationToken);
+        }
+
+        if (added is not null)
+        {
+            db.RefreshTokens.Add(added);
+            await db.SaveChangesAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    public Task MarkGenerationUsedAsync(string sessionId, int generation, CancellationToken cancellationToken) =>
+        db.Sessions.Where(s => s.Id == sessionId && s.Generation == generation && !s.CurrentUsed)
+            .ExecuteUpdateAsync(set => set.SetProperty(s => s.CurrentUsed, true).SetProperty(s => s.Version, s => s.Version + 1), cancellationToken);
+
+    public async Task<IReadOnlyList<SessionEntity>> ListActiveSessionsAsync(string userId, long now, CancellationToken cancellationToken) =>
+        await db.Sessions.AsNoTracking()
+            .Where(s => s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now)
+            .OrderByDescending(s => s.CreatedAt)
+            .ToListAsync(cancellationToken);
+
+    public async Task<bool> RevokeSessionAsync(string userId, string sessionId, long now, CancellationToken cancellationToken) =>
+        await db.Sessions.Where(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(s => s.RevokedAt, now).SetProperty(s => s.Version, s => s.Version + 1), cancellationToken) > 0;
+
+    public async Task<IReadOnlyList<string>> RevokeAllSessionsAsync(string userId, string? exceptSessionId, long now, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var query = db.Sessions.Where(s => s.UserId == userId && s.RevokedAt == null && s.Id != exceptSessionId);
+        var ids = await query.Select(s => s.Id).ToListAsync(cancellationToken);
+        await query.ExecuteUpdateAsync(set => set.SetProperty(s => s.RevokedAt, now).SetProperty(s => s.Version, s => s.Version + 1), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return ids;
+    }
+
+    private static bool IsUniqueViolation(DbUpdateException exception) =>
+        exception.InnerException is SqliteException { SqliteExtendedErrorCode: 2067 }; // SQLITE_CONSTRAINT_UNIQUE
+}

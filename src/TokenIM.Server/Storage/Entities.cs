@@ -1,0 +1,118 @@
+namespace TokenIM.Server.Storage;
+
+// Times are Unix milliseconds (UTC): sortable on every provider (SQLite cannot order DateTimeOffset).
+
+internal sealed class UserEntity
+{
+    public required string Id { get; init; }
+
+    /// <summary>Lower case; unique.</summary>
+    public required string Username { get; init; }
+
+    public required string DisplayName { get; set; }
+
+    /// <summary>Self-describing: algorithm, parameters, salt and hash (see PasswordHasher).</summary>
+    public required string PasswordHash { get; set; }
+
+    public long CreatedAt { get; init; }
+}
+
+internal sealed class SessionEntity
+{
+    public required string Id { get; init; }
+
+    public required string UserId { get; init; }
+
+    public required string DeviceName { get; init; }
+
+    public string? Address { get; set; }
+
+    public long CreatedAt { get; init; }
+
+    public long LastUsedAt { get; set; }
+
+    /// <summary>Absolute end: sign-in time plus the session lifetime.</summary>
+    public long ExpiresAt { get; init; }
+
+    public long? RevokedAt { get; set; }
+
+    /// <summary>The generation of the newest token pair (refresh token and its access tokens).</summary>
+    public int Generation { get; set; }
+
+    /// <summary>The generation whose refresh token produced the newest pair; its access tokens stay valid, and its refresh token may be retried while the newest pair is unused.</summary>
+    public int ParentGeneration { get; set; }
+
+    /// <summary>Whether the newest pair has been used (its refresh token presented or an access token accepted).</summary>
+    public bool CurrentUsed { get; set; }
+
+    /// <summary>Optimistic concurrency token: parallel refreshes of one session serialize on it.</summary>
+    public int Version { get; set; }
+}
+
+internal sealed class RefreshTokenEntity
+{
+    /// <summary>SHA-256 of the token; the token itself is never stored.</summary>
+    public required byte[] Hash { get; init; }
+
+    public required string SessionId { get; init; }
+
+    public int Generation { get; init; }
+
+    public long CreatedAt { get; init; }
+
+    /// <summary>When it was exchanged for a new pair; presenting it again after the grace period is theft.</summary>
+    public long? SpentAt { get; set; }
+}
+
+internal sealed class ConversationEntity
+{
+    public required string Id { get; init; }
+
+    /// <summary><c>direct</c> or <c>group</c>.</summary>
+    public required string Type { get; init; }
+
+    public string? Title { get; set; }
+
+    /// <summary>For direct conversations, the two user ids in ordinal order joined by <c>:</c>; unique, so a pair has one.</summary>
+    public string? DirectKey { get; init; }
+
+    public long LastSeq { get; set; }
+
+    public long CreatedAt { get; init; }
+
+    /// <summary>Last activity; the conversation list's sort key.</summary>
+    public long UpdatedAt { get; set; }
+
+    public int MemberCount { get; set; }
+}
+
+internal sealed class MemberEntity
+{
+    public required string ConversationId { get; init; }
+
+    public required string UserId { get; init; }
+
+    /// <summary><c>owner</c>, <c>admin</c> or <c>member</c>.</summary>
+    public required string Role { get; set; }
+
+    public long ReadSeq { get; set; }
+
+    public long JoinedAt { get; init; }
+}
+
+internal sealed class MessageEntity
+{
+    public required string Id { get; init; }
+
+    public required string ConversationId { get; init; }
+
+    public long Seq { get; init; }
+
+    public required string SenderId { get; init; }
+
+    public required string ClientMsgId { get; init; }
+
+    public required string Text { get; init; }
+
+    public long CreatedAt { get; init; }
+}

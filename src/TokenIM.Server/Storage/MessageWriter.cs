@@ -1,0 +1,109 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using TokenIM.Server.Hosting;
+
+namespace TokenIM.Server.Storage;
+
+/// <summary>
+/// Group commit: every send waits in one bounded queue, and one loop writes whatever has gathered (up to
+/// <see cref="StorageSettings.MaxWriteBatch"/>) in a single transaction, so a burst of sends costs one commit
+/// instead of one each. A waiter is completed only after its batch committed. The single loop is also what keeps
+/// seq assignment free of races on one node; the store's transaction keeps it correct against other writers.
+/// </summary>
+internal sealed partial class MessageWriter(IMessageStore store, TimeProvider time, IOptions<TokenImOptions> options, ILogger<MessageWriter> logger)
+    : BackgroundService
+{
+    private readonly int _maxBatch = options.Value.Storage.MaxWriteBatch;
+
+    // Bounded: when storage falls behind, senders wait here instead of the server buffering without limit.
+    private readonly Channel<PendingSend> _queue = Channel.CreateBounded<PendingSend>(
+        new BoundedChannelOptions(Math.Max(1024, options.Value.Storage.MaxWriteBatch * 4))
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+
+    private long _batches;
+
+    /// <summary>Transactions attempted so far (batches, plus single-send retries after a failed batch).</summary>
+    public long Batches => Interlocked.Read(ref _batches);
+
+    /// <summary>
+    /// Queues the send and completes once it is committed (or found to be a duplicate). Cancelling stops the
+    /// wait, not the write: once queued, a send may still be stored, and a resend finds it by its clientMsgId.
+    /// </summary>
+    /// <exception cref="ChannelClosedException">The server is shutting down.</exception>
+    public async Task<AppendResult> AppendAsync(AppendRequest send, CancellationToken cancellationToken)
+    {
+        var pending = new PendingSend(send, new TaskCompletionSource<AppendResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        await _queue.Writer.WriteAsync(pending, cancellationToken);
+        return await pending.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Stop accepting; the loop drains what is queued, completes every waiter, then ends.
+        _queue.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<PendingSend>(_maxBatch);
+        // Not stoppingToken: after StopAsync the queue is completed and drained, so no accepted send is dropped.
+        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var pending))
+                batch.Add(pending);
+            await WriteAsync(batch);
+            batch.Clear();
+        }
+    }
+
+    private async Task WriteAsync(List<PendingSend> batch)
+    {
+        var createdAt = time.GetUtcNow().ToUnixTimeMilliseconds();
+        try
+        {
+            Interlocked.Increment(ref _batches);
+            var results = await store.AppendAsync([.. batch.Select(p => p.Send)], createdAt, CancellationToken.None);
+            for (var i = 0; i < batch.Count; i++)
+                batch[i].Completion.TrySetResult(results[i]);
+            return;
+        }
+        catch (Exception e) when (batch.Count > 1)
+        {
+            LogBatchFailed(logger, batch.Count, e);
+        }
+        catch (Exception e)
+        {
+            LogSendFailed(logger, batch[0].Send.ConversationId, e);
+            batch[0].Completion.TrySetException(e);
+            return;
+        }
+
+        // One bad send must not fail the others: each gets a transaction of its own.
+        foreach (var pending in batch)
+        {
+            try
+            {
+                Interlocked.Increment(ref _batches);
+                var results = await store.AppendAsync([pending.Send], createdAt, CancellationToken.None);
+                pending.Completion.TrySetResult(results[0]);
+            }
+            catch (Exception e)
+            {
+                LogSendFailed(logger, pending.Send.ConversationId, e);
+                pending.Completion.TrySetException(e);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "A batch of {Count} sends failed; retrying them one by one")]
+    private static partial void LogBatchFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "A send to {ConversationId} could not be stored")]
+    private static partial void LogSendFailed(ILogger logger, string conversationId, Exception exception);
+
+    private sealed record PendingSend(AppendRequest Send, TaskCompletionSource<AppendResult> Completion);
+}

@@ -1,0 +1,74 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Options;
+using TokenIM.Server.Hosting;
+
+namespace TokenIM.Server.Storage;
+
+internal static class StorageServiceCollectionExtensions
+{
+    public const string DatabaseFileName = "tokenim.db";
+
+    public static IServiceCollection AddTokenImStorage(this IServiceCollection services)
+    {
+        services.AddSingleton<SqlitePragmaInterceptor>();
+        services.AddDbContextFactory<SqliteTokenImDbContext>((sp, options) =>
+        {
+            var settings = sp.GetRequiredService<IOptions<TokenImOptions>>().Value;
+            var path = Path.Combine(Path.GetFullPath(settings.DataDirectory), DatabaseFileName);
+            options.UseSqlite($"Data Source={path};Foreign Keys=True;Pooling=True;Default Timeout=30")
+                .AddInterceptors(sp.GetRequiredService<SqlitePragmaInterceptor>());
+        });
+        services.AddScoped<TokenImDbContext>(sp =>
+            sp.GetRequiredService<IDbContextFactory<SqliteTokenImDbContext>>().CreateDbContext());
+        services.AddSingleton<Func<TokenImDbContext>>(sp =>
+        {
+            var factory = sp.GetRequiredService<IDbContextFactory<SqliteTokenImDbContext>>();
+            return factory.CreateDbContext;
+        });
+        return services;
+    }
+
+    /// <summary>Creates the data directory, switches the file to WAL and applies pending migrations.</summary>
+    public static async Task MigrateTokenImStoreAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        var settings = services.GetRequiredService<IOptions<TokenImOptions>>().Value;
+        // The folder holds password hashes and signing keys: a new one is for the owner only.
+        if (!Directory.Exists(settings.DataDirectory))
+        {
+            if (OperatingSystem.IsWindows())
+                Directory.CreateDirectory(settings.DataDirectory);
+            else
+                Directory.CreateDirectory(settings.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        await using var db = await services.GetRequiredService<IDbContextFactory<SqliteTokenImDbContext>>()
+            .CreateDbContextAsync(cancellationToken);
+        // WAL is a property of the file: set once, it stays.
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+}
+
+/// <summary>Per-connection SQLite settings: durability level and how long a writer waits for the lock.</summary>
+internal sealed class SqlitePragmaInterceptor(IOptions<TokenImOptions> options) : DbConnectionInterceptor
+{
+    private readonly string _pragmas =
+        $"PRAGMA synchronous={options.Value.Storage.SqliteSynchronous}; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = _pragmas;
+        command.ExecuteNonQuery();
+    }
+
+    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = _pragmas;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

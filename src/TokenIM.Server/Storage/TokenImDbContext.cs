@@ -1,0 +1,84 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace TokenIM.Server.Storage;
+
+/// <summary>
+/// The one model of every provider. Each provider derives a thin context of its own so that it keeps a
+/// migrations set of its own (<c>Migrations/Sqlite</c> now, <c>Migrations/Postgres</c> with scale-out).
+/// </summary>
+internal abstract class TokenImDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<UserEntity> Users => Set<UserEntity>();
+
+    public DbSet<SessionEntity> Sessions => Set<SessionEntity>();
+
+    public DbSet<RefreshTokenEntity> RefreshTokens => Set<RefreshTokenEntity>();
+
+    public DbSet<ConversationEntity> Conversations => Set<ConversationEntity>();
+
+    public DbSet<MemberEntity> Members => Set<MemberEntity>();
+
+    public DbSet<MessageEntity> Messages => Set<MessageEntity>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<UserEntity>(e =>
+        {
+            e.ToTable("users");
+            e.HasKey(u => u.Id);
+            e.HasIndex(u => u.Username).IsUnique();
+            e.Property(u => u.Username).HasMaxLength(32);
+            e.Property(u => u.DisplayName).HasMaxLength(64);
+        });
+
+        modelBuilder.Entity<SessionEntity>(e =>
+        {
+            e.ToTable("sessions");
+            e.HasKey(s => s.Id);
+            e.HasIndex(s => s.UserId);
+            e.Property(s => s.DeviceName).HasMaxLength(64);
+            e.Property(s => s.Address).HasMaxLength(64);
+            e.Property(s => s.Version).IsConcurrencyToken();
+            e.HasOne<UserEntity>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<RefreshTokenEntity>(e =>
+        {
+            e.ToTable("refresh_tokens");
+            e.HasKey(t => t.Hash);
+            e.HasIndex(t => t.SessionId);
+            e.HasOne<SessionEntity>().WithMany().HasForeignKey(t => t.SessionId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<ConversationEntity>(e =>
+        {
+            e.ToTable("conversations");
+            e.HasKey(c => c.Id);
+            e.HasIndex(c => c.DirectKey).IsUnique();
+            e.Property(c => c.Type).HasMaxLength(16);
+            e.Property(c => c.Title).HasMaxLength(100);
+        });
+
+        modelBuilder.Entity<MemberEntity>(e =>
+        {
+            e.ToTable("members");
+            e.HasKey(m => new { m.ConversationId, m.UserId });
+            e.HasIndex(m => m.UserId);
+            e.Property(m => m.Role).HasMaxLength(16);
+            e.HasOne<ConversationEntity>().WithMany().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<UserEntity>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<MessageEntity>(e =>
+        {
+            e.ToTable("messages");
+            // (conversation, seq) is the primary key: history pages are range scans of it, and it makes
+            // a repeated seq impossible.
+            e.HasKey(m => new { m.ConversationId, m.Seq });
+            e.HasIndex(m => m.Id).IsUnique();
+            e.HasIndex(m => new { m.ConversationId, m.SenderId, m.ClientMsgId }).IsUnique();
+            e.Property(m => m.ClientMsgId).HasMaxLength(64);
+            e.HasOne<ConversationEntity>().WithMany().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
+        });
+    }
+}
