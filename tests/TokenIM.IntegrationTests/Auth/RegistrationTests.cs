@@ -138,6 +138,17 @@ public sealed class RegistrationTests(TokenImFactory factory) : IClassFixture<To
     }
 
     [Fact]
+    public async Task Register_DeclaredLengthOver64KiB_Returns413BeforeReading()
+    {
+        var body = new StringContent(new string(' ', 65 * 1024) + "{}", System.Text.Encoding.UTF8, "application/json");
+        Assert.NotNull(body.Headers.ContentLength);
+
+        var response = await factory.CreateClient().PostAsync("/api/v1/auth/register", body);
+
+        await response.ReadProblemAsync(ErrorCode.RequestTooLarge);
+    }
+
+    [Fact]
     public async Task Register_DisplayNameTooLong_IsRefused()
     {
         var response = await factory.CreateClient().PostJsonAsync("/api/v1/auth/register",
