@@ -18,7 +18,10 @@ internal static class StorageServiceCollectionExtensions
             var settings = sp.GetRequiredService<IOptions<TokenImOptions>>().Value;
             var path = Path.Combine(Path.GetFullPath(settings.DataDirectory), DatabaseFileName);
             options.UseSqlite($"Data Source={path};Foreign Keys=True;Pooling=True;Default Timeout=30")
-                .AddInterceptors(sp.GetRequiredService<SqlitePragmaInterceptor>());
+                .AddInterceptors(sp.GetRequiredService<SqlitePragmaInterceptor>())
+                // A failed save is either expected (a unique key that decides a race, answered as a value) or
+                // reaches the exception handler, which logs it: EF's own error log would only add noise.
+                .ConfigureWarnings(w => w.Log((CoreEventId.SaveChangesFailed, LogLevel.Debug)));
         });
         services.AddScoped<TokenImDbContext>(sp =>
             sp.GetRequiredService<IDbContextFactory<SqliteTokenImDbContext>>().CreateDbContext());
