@@ -83,6 +83,14 @@ public sealed record ErrorCode(string Code, int Status, string Title, string Cli
     public static readonly ErrorCode RateLimited = new("rate_limited", 429, "Too many requests.",
         "Wait for `retryAfterMs` (or the Retry-After header) before retrying.");
 
+    /// <summary>A socket frame named an <c>op</c> the server does not know.</summary>
+    public static readonly ErrorCode UnknownOp = new("unknown_op", 400, "The operation is not known.",
+        "A client bug, or a newer op than this server speaks: check the op against the protocol.");
+
+    /// <summary>The user already holds the most sockets allowed on this node, or the node is full.</summary>
+    public static readonly ErrorCode TooManyConnections = new("too_many_connections", 429, "Too many connections.",
+        "Close another socket of this user, or retry later on another node.");
+
     /// <summary>An unexpected server fault. Nothing about it is disclosed; the server logged it.</summary>
     public static readonly ErrorCode InternalError = new("internal_error", 500, "An unexpected error occurred.",
         "Retry later with the same idempotency key (clientMsgId); report it if it persists.");
@@ -93,6 +101,6 @@ public sealed record ErrorCode(string Code, int Status, string Title, string Cli
         ValidationFailed, MalformedRequest, RequestTooLarge, InvalidToken, TokenExpired, SessionRevoked,
         InvalidCredentials, InvalidRefreshToken, UsernameTaken, PermissionDenied, UserNotFound,
         ConversationNotFound, SessionNotFound, NotFound, MethodNotAllowed, ConversationIsDirect, GroupFull,
-        RateLimited, InternalError,
+        RateLimited, UnknownOp, TooManyConnections, InternalError,
     ];
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using TokenIM.Protocol.Rest;
+using TokenIM.Protocol.Ws;
 
 namespace TokenIM.Protocol;
 
@@ -34,4 +35,22 @@ namespace TokenIM.Protocol;
 [JsonSerializable(typeof(ReadRequest))]
 [JsonSerializable(typeof(ProblemDto))]
 [JsonSerializable(typeof(JsonWebKeySetDto))]
+[JsonSerializable(typeof(AuthFrame))]
+[JsonSerializable(typeof(RefreshFrame))]
+[JsonSerializable(typeof(SendFrame))]
+[JsonSerializable(typeof(SyncFrame))]
+[JsonSerializable(typeof(ReadFrame))]
+[JsonSerializable(typeof(TypingFrame))]
+[JsonSerializable(typeof(PingFrame))]
+[JsonSerializable(typeof(ReadyEvent))]
+[JsonSerializable(typeof(OkEvent))]
+[JsonSerializable(typeof(AckEvent))]
+[JsonSerializable(typeof(SyncedEvent))]
+[JsonSerializable(typeof(PongEvent))]
+[JsonSerializable(typeof(MessageEvent))]
+[JsonSerializable(typeof(ReceiptEvent))]
+[JsonSerializable(typeof(TypingEvent))]
+[JsonSerializable(typeof(PresenceEvent))]
+[JsonSerializable(typeof(ConversationEvent))]
+[JsonSerializable(typeof(ErrorEvent))]
 public sealed partial class ProtocolJsonContext : JsonSerializerContext;

@@ -25,6 +25,12 @@ public class TokenImFactory : WebApplicationFactory<Program>
     /// <summary>A server over an existing data directory (a restart), which it leaves in place.</summary>
     public static TokenImFactory Over(string dataDirectory) => new(dataDirectory, ownsData: false);
 
+    /// <summary>For derived factories: a server over an existing data directory, which it leaves in place.</summary>
+    protected TokenImFactory(string dataDirectory)
+        : this(dataDirectory, ownsData: false)
+    {
+    }
+
     private TokenImFactory(string dataDirectory, bool ownsData)
     {
         DataDirectory = dataDirectory;

@@ -1,0 +1,57 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace TokenIM.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The server on a real Kestrel socket on 127.0.0.1, for clients that need one (ClientWebSocket, the SDK, a browser).
+/// <see cref="Port"/> is fixed at construction, so a second factory over the same data directory and port is the same
+/// server restarted.
+/// </summary>
+public sealed class LiveTokenImFactory : TokenImFactory
+{
+    public LiveTokenImFactory()
+        : this(FreePort())
+    {
+    }
+
+    private LiveTokenImFactory(int port)
+    {
+        Port = port;
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+    }
+
+    private LiveTokenImFactory(string dataDirectory, int port)
+        : base(dataDirectory)
+    {
+        Port = port;
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+    }
+
+    public int Port { get; }
+
+    /// <summary>The server's root, e.g. <c>http://127.0.0.1:43121/</c>; starts the server on first use.</summary>
+    public Uri BaseUri
+    {
+        get
+        {
+            StartServer();
+            var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return new Uri(address.EndsWith('/') ? address : address + "/");
+        }
+    }
+
+    /// <summary>A second server over the same data directory and port: the first, restarted. Dispose the first before starting it.</summary>
+    public LiveTokenImFactory Restarted() => new(DataDirectory, Port);
+
+    /// <summary>A TCP port that was free a moment ago on the loopback address.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
