@@ -1,6 +1,9 @@
 using Scalar.AspNetCore;
 using TokenIM.Server.Auth;
+using TokenIM.Server.Bus;
 using TokenIM.Server.Chat;
+using TokenIM.Server.Delivery;
+using TokenIM.Server.Gateway;
 using TokenIM.Server.Hosting;
 using TokenIM.Server.Http;
 using TokenIM.Server.Storage;
@@ -11,6 +14,9 @@ builder.AddTokenImHosting(args);
 builder.Services.AddTokenImStorage();
 builder.Services.AddTokenImAuth();
 builder.Services.AddTokenImChat();
+builder.Services.AddTokenImBus();
+builder.Services.AddTokenImDelivery();
+builder.Services.AddTokenImGateway();
 
 var app = builder.Build();
 await app.Services.MigrateTokenImStoreAsync();
@@ -20,5 +26,6 @@ app.UseTokenImPipeline();
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapScalarApiReference("/docs");
 app.MapTokenImApi();
+app.MapTokenImGateway();
 
 await app.RunAsync();

@@ -8,7 +8,7 @@ using TokenIM.Server.Hosting;
 namespace TokenIM.Server.Auth;
 
 /// <summary>The claims TokenIM reads from a valid access token.</summary>
-internal sealed record AccessTokenClaims(string UserId, string SessionId, int Generation);
+internal sealed record AccessTokenClaims(string UserId, string SessionId, int Generation, DateTimeOffset ExpiresAt);
 
 /// <summary>
 /// Issues and validates access tokens: ES256 JWTs with <c>typ: at+jwt</c> and a <c>kid</c>; claims <c>iss</c>,
@@ -98,7 +98,7 @@ internal sealed class AccessTokens(SigningKeys keys, IOptions<TokenImOptions> op
             || generation < 1
             || !parsed.TryGetPayloadValue<string>(JwtRegisteredClaimNames.Jti, out _))
             return invalid;
-        return new AccessTokenClaims(userId, sessionId, generation);
+        return new AccessTokenClaims(userId, sessionId, generation, DateTimeOffset.FromUnixTimeSeconds(expires));
     }
 
     private TokenValidationParameters Parameters() => new()

@@ -22,6 +22,10 @@ internal sealed class BearerAuthenticationHandler(
 {
     public const string SchemeName = "Bearer";
     private const string FailureKey = "TokenIM.AuthFailure";
+    private const string ClaimsKey = "TokenIM.AccessToken";
+
+    /// <summary>The validated token of the request, when it carried one.</summary>
+    public static AccessTokenClaims? ClaimsOf(HttpContext context) => context.Items[ClaimsKey] as AccessTokenClaims;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -38,6 +42,7 @@ internal sealed class BearerAuthenticationHandler(
         if (await sessions.CheckAsync(claims, Context.RequestAborted) is { } refused)
             return Fail(refused);
 
+        Context.Items[ClaimsKey] = claims;
         var identity = new ClaimsIdentity(
             [new Claim(CurrentUser.UserIdClaim, claims.UserId), new Claim(CurrentUser.SessionIdClaim, claims.SessionId)],
             SchemeName, CurrentUser.UserIdClaim, null);

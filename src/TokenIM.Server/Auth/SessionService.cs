@@ -4,6 +4,7 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using TokenIM.Protocol;
 using TokenIM.Protocol.Rest;
+using TokenIM.Server.Bus;
 using TokenIM.Server.Hosting;
 using TokenIM.Server.Storage;
 
@@ -20,6 +21,7 @@ internal sealed partial class SessionService(
     IAccountStore store,
     AccessTokens accessTokens,
     IMemoryCache cache,
+    IBus bus,
     IOptions<TokenImOptions> options,
     TimeProvider time,
     ILogger<SessionService> logger)
@@ -165,6 +167,7 @@ internal sealed partial class SessionService(
         if (!revoked)
             return new Failure(ErrorCode.SessionNotFound, "No such session.");
         LogSessionRevoked(logger, userId, sessionId);
+        await bus.PublishAsync(BusEnvelope.RevokeSession(userId, sessionId), CancellationToken.None);
         return Outcome.Ok;
     }
 
@@ -176,6 +179,7 @@ internal sealed partial class SessionService(
         {
             cache.Remove(sessionId);
             LogSessionRevoked(logger, userId, sessionId);
+            await bus.PublishAsync(BusEnvelope.RevokeSession(userId, sessionId), CancellationToken.None);
         }
     }
 

@@ -60,15 +60,15 @@ internal static class ChatRules
     }
 
     /// <summary>Checks the paging parameters; the errors are keyed by query parameter name.</summary>
-    public static Dictionary<string, string[]> CheckPage(long? afterSeq, long? beforeSeq, int? limit)
+    public static Dictionary<string, string[]> CheckPage(long? afterSeq, long? beforeSeq, int? limit, int maxLimit = MaxPageSize)
     {
         var errors = new Dictionary<string, string[]>();
         if (afterSeq < 0)
             errors["afterSeq"] = ["afterSeq must not be negative."];
         if (beforeSeq < 0)
             errors["beforeSeq"] = ["beforeSeq must not be negative."];
-        if (limit is < 1 or > MaxPageSize)
-            errors["limit"] = [$"limit is 1–{MaxPageSize}."];
+        if (limit < 1 || limit > maxLimit)
+            errors["limit"] = [$"limit is 1–{maxLimit}."];
         return errors;
     }
 

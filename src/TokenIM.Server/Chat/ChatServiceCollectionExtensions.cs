@@ -13,9 +13,13 @@ internal static class ChatServiceCollectionExtensions
         services.AddSingleton<IMessageStore>(sp => sp.GetRequiredService<EfChatStore>());
         services.AddSingleton<MessageWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<MessageWriter>());
+        services.AddSingleton<SendThrottle>();
+        services.AddSingleton<ChatEvents>();
+        services.AddSingleton<RealtimeService>();
         services.AddScoped<ConversationService>();
         services.AddScoped<MembershipService>();
-        services.AddScoped<MessageService>();
+        // Stateless over singletons: the gateway calls it without a request scope.
+        services.AddSingleton<MessageService>();
         return services;
     }
 }

@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Options;
 using TokenIM.Protocol.Rest;
+using TokenIM.Protocol.Ws;
 using TokenIM.Server.Hosting;
 using TokenIM.Server.Storage;
 
 namespace TokenIM.Server.Chat;
 
 /// <summary>Creating, listing, reading and renaming conversations.</summary>
-internal sealed class ConversationService(IConversationStore store, IAccountStore accounts, TimeProvider time, IOptions<TokenImOptions> options)
+internal sealed class ConversationService(IConversationStore store, IAccountStore accounts, ChatEvents events, TimeProvider time, IOptions<TokenImOptions> options)
 {
     private readonly int _maxGroupMembers = options.Value.Limits.MaxGroupMembers;
 
@@ -61,7 +62,10 @@ internal sealed class ConversationService(IConversationStore store, IAccountStor
                 return ChatFailures.PermissionDenied("rename this group");
             return new Decision<bool>(true, new ConversationChange { NewTitle = title });
         }, cancellationToken);
-        return renamed.Error ?? await GetAsync(userId, conversationId, cancellationToken);
+        if (renamed.Error is not null)
+            return renamed.Error;
+        await events.ConversationChangedAsync(ConversationEvents.Updated, conversationId, [], CancellationToken.None);
+        return await GetAsync(userId, conversationId, cancellationToken);
     }
 
     private async Task<Result<(ConversationDto, bool)>> CreateDirectAsync(string userId, string? peerId, CancellationToken cancellationToken)
@@ -89,7 +93,11 @@ internal sealed class ConversationService(IConversationStore store, IAccountStor
             };
             MemberEntity[] members = [NewMember(conversation.Id, userId, MemberRoles.Member, now), NewMember(conversation.Id, peerId, MemberRoles.Member, now)];
             if (await store.TryCreateConversationAsync(conversation, members, cancellationToken))
+            {
+                await events.ConversationChangedAsync(ConversationEvents.Created, conversation.Id, [], CancellationToken.None);
                 return await ViewAsync(userId, conversation.Id, created: true, cancellationToken);
+            }
+
             // A concurrent request created the pair's conversation first (the unique DirectKey refused ours): answer with it.
             existing = await store.FindDirectAsync(key, cancellationToken)
                 ?? throw new InvalidOperationException("The direct key was taken but its conversation is not there.");
@@ -130,6 +138,7 @@ internal sealed class ConversationService(IConversationStore store, IAccountStor
         };
         var members = others.Select(id => NewMember(conversation.Id, id, MemberRoles.Member, now)).Prepend(NewMember(conversation.Id, userId, MemberRoles.Owner, now)).ToList();
         await store.TryCreateConversationAsync(conversation, members, cancellationToken);
+        await events.ConversationChangedAsync(ConversationEvents.Created, conversation.Id, [], CancellationToken.None);
         return await ViewAsync(userId, conversation.Id, created: true, cancellationToken);
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using TokenIM.Protocol.Rest;
+using TokenIM.Protocol.Ws;
 using TokenIM.Server.Hosting;
 using TokenIM.Server.Storage;
 
@@ -10,7 +11,7 @@ namespace TokenIM.Server.Chat;
 /// then, so two concurrent changes cannot both pass a check that only one of them should (the member limit, the
 /// single owner). The caller's membership is always checked first: outsiders learn nothing, not even the type.
 /// </summary>
-internal sealed class MembershipService(IConversationStore store, IAccountStore accounts, TimeProvider time, IOptions<TokenImOptions> options)
+internal sealed class MembershipService(IConversationStore store, IAccountStore accounts, ChatEvents events, TimeProvider time, IOptions<TokenImOptions> options)
 {
     private readonly int _maxGroupMembers = options.Value.Limits.MaxGroupMembers;
 
@@ -56,10 +57,12 @@ internal sealed class MembershipService(IConversationStore store, IAccountStore 
                 .ToList();
             if (state.Members.Count + newcomers.Count > _maxGroupMembers)
                 return ChatFailures.GroupFull(_maxGroupMembers);
-            return new Decision<bool>(true, newcomers.Count == 0 ? null : new ConversationChange { Added = newcomers });
+            return new Decision<bool>(newcomers.Count > 0, newcomers.Count == 0 ? null : new ConversationChange { Added = newcomers });
         }, cancellationToken);
         if (added.Error is not null)
             return added.Error;
+        if (added.Value)
+            await events.ConversationChangedAsync(ConversationEvents.MemberAdded, conversationId, [], CancellationToken.None);
         var view = await store.GetConversationAsync(conversationId, userId, cancellationToken);
         return view is null ? ChatFailures.ConversationNotFound : view.ToDto();
     }
@@ -90,7 +93,10 @@ internal sealed class MembershipService(IConversationStore store, IAccountStore 
                 roles[heir.UserId] = MemberRoles.Owner;
             return new Decision<bool>(true, new ConversationChange { Removed = [target.UserId], Roles = roles });
         }, cancellationToken);
-        return removed.Error is null ? Outcome.Ok : removed.Error;
+        if (removed.Error is not null)
+            return removed.Error;
+        await events.ConversationChangedAsync(ConversationEvents.MemberRemoved, conversationId, [targetUserId], CancellationToken.None);
+        return Outcome.Ok;
     }
 
     /// <summary>
@@ -107,7 +113,7 @@ internal sealed class MembershipService(IConversationStore store, IAccountStore 
         if (!ChatRules.IsRole(role))
             return Failure.Validation("role", $"role is \"{MemberRoles.Owner}\", \"{MemberRoles.Admin}\" or \"{MemberRoles.Member}\".");
 
-        return await store.ChangeConversationAsync<MemberDto>(conversationId, state =>
+        var changed = await store.ChangeConversationAsync<MemberDto>(conversationId, state =>
         {
             var me = state?.Members.FirstOrDefault(m => m.UserId == userId);
             if (state is null || me is null)
@@ -130,6 +136,9 @@ internal sealed class MembershipService(IConversationStore store, IAccountStore 
                 roles[me.UserId] = MemberRoles.Admin;
             return new Decision<MemberDto>(result, new ConversationChange { Roles = roles });
         }, cancellationToken);
+        if (changed.IsSuccess)
+            await events.ConversationChangedAsync(ConversationEvents.Updated, conversationId, [], CancellationToken.None);
+        return changed;
     }
 
     /// <summary>Membership first (404 for outsiders), then the conversation kind (409 for direct), then the role (403).</summary>

@@ -3,8 +3,8 @@ using TokenIM.Server.Storage;
 
 namespace TokenIM.Server.Chat;
 
-/// <summary>Sending (through the group-commit writer), reading history and moving read markers.</summary>
-internal sealed class MessageService(IChatStore store, MessageWriter writer)
+/// <summary>Sending (through the group-commit writer), reading history and moving read markers, for REST and the socket alike.</summary>
+internal sealed class MessageService(IChatStore store, MessageWriter writer, SendThrottle throttle, ChatEvents events)
 {
     /// <summary>
     /// Stores a message and returns it once committed; <c>Created</c> is false when the sender already sent this
@@ -12,6 +12,18 @@ internal sealed class MessageService(IChatStore store, MessageWriter writer)
     /// </summary>
     public async Task<Result<(MessageDto Message, bool Created)>> SendAsync(
         string userId, string conversationId, SendMessageRequest request, CancellationToken cancellationToken)
+    {
+        var queued = await QueueSendAsync(userId, conversationId, request, originConnectionId: null, cancellationToken);
+        return queued.IsSuccess ? await queued.Value! : queued.Error!;
+    }
+
+    /// <summary>
+    /// Checks a send and queues it for the group-commit writer; the returned task completes after the commit (and
+    /// the event is published). Sends queued by one caller in turn are committed in that order, so a socket that
+    /// awaits this method — not the commit — keeps its messages in order while many are in flight.
+    /// </summary>
+    public async Task<Result<Task<Result<(MessageDto Message, bool Created)>>>> QueueSendAsync(
+        string userId, string conversationId, SendMessageRequest request, string? originConnectionId, CancellationToken cancellationToken)
     {
         if (await store.FindMembershipAsync(conversationId, userId, cancellationToken) is null)
             return ChatFailures.ConversationNotFound;
@@ -22,16 +34,12 @@ internal sealed class MessageService(IChatStore store, MessageWriter writer)
             errors["text"] = [textError];
         if (errors.Count > 0)
             return Failure.Validation(errors);
+        if (throttle.TryAcquire(userId) is { } wait)
+            return Failure.RateLimited(wait);
 
         var send = new AppendRequest(conversationId, userId, request.ClientMsgId!, request.Text!, ChatRules.NewId());
-        var result = await writer.AppendAsync(send, cancellationToken);
-        return result.Status switch
-        {
-            AppendStatus.Created => (result.Message!.ToDto(), true),
-            AppendStatus.Duplicate => (result.Message!.ToDto(), false),
-            // The sender left between the first check and the commit.
-            _ => ChatFailures.ConversationNotFound,
-        };
+        var committed = await writer.QueueAsync(send, cancellationToken);
+        return CompleteAsync(committed, originConnectionId);
     }
 
     /// <summary>
@@ -44,15 +52,16 @@ internal sealed class MessageService(IChatStore store, MessageWriter writer)
     /// <c>afterSeq</c>, or the first seq as the next <c>beforeSeq</c>, while <c>hasMore</c> is true.
     /// </summary>
     public async Task<Result<MessagePage>> GetPageAsync(
-        string userId, string conversationId, long? afterSeq, long? beforeSeq, int? limit, CancellationToken cancellationToken)
+        string userId, string conversationId, long? afterSeq, long? beforeSeq, int? limit, CancellationToken cancellationToken,
+        int maxLimit = ChatRules.MaxPageSize, int defaultLimit = ChatRules.DefaultPageSize)
     {
         if (await store.FindMembershipAsync(conversationId, userId, cancellationToken) is null)
             return ChatFailures.ConversationNotFound;
-        var errors = ChatRules.CheckPage(afterSeq, beforeSeq, limit);
+        var errors = ChatRules.CheckPage(afterSeq, beforeSeq, limit, maxLimit);
         if (errors.Count > 0)
             return Failure.Validation(errors);
 
-        var take = limit ?? ChatRules.DefaultPageSize;
+        var take = limit ?? defaultLimit;
         var fromHighEnd = afterSeq is null;
         // One row more than the page tells whether more lie beyond it, without a count.
         var rows = await store.GetMessagesAsync(conversationId, afterSeq, beforeSeq, take + 1, fromHighEnd, cancellationToken);
@@ -62,16 +71,37 @@ internal sealed class MessageService(IChatStore store, MessageWriter writer)
 
     /// <summary>
     /// Moves the caller's read marker forward to <paramref name="request"/>'s seq (0 to the last seq). A lower
-    /// value succeeds and changes nothing: markers from several devices may arrive in any order.
+    /// value succeeds and changes nothing: markers from several devices may arrive in any order. A marker that moved
+    /// is published as a receipt.
     /// </summary>
-    public async Task<Outcome> MarkReadAsync(string userId, string conversationId, ReadRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome> MarkReadAsync(
+        string userId, string conversationId, ReadRequest request, CancellationToken cancellationToken, string? originConnectionId = null)
     {
         var membership = await store.FindMembershipAsync(conversationId, userId, cancellationToken);
         if (membership is null)
             return ChatFailures.ConversationNotFound;
         if (request.Seq is not { } seq || seq < 0 || seq > membership.LastSeq)
             return Failure.Validation("seq", $"seq is 0 to the conversation's last seq ({membership.LastSeq}).");
-        await store.AdvanceReadSeqAsync(conversationId, userId, seq, cancellationToken);
+        if (await store.AdvanceReadSeqAsync(conversationId, userId, seq, cancellationToken))
+            await events.ReceiptAsync(conversationId, userId, seq, originConnectionId, cancellationToken);
         return Outcome.Ok;
+    }
+
+    private async Task<Result<(MessageDto Message, bool Created)>> CompleteAsync(Task<AppendResult> committed, string? originConnectionId)
+    {
+        var result = await committed;
+        switch (result.Status)
+        {
+            case AppendStatus.Created:
+                var message = result.Message!.ToDto();
+                // Not the caller's token: once committed, the event goes out even if the caller has gone.
+                await events.MessageCreatedAsync(message, originConnectionId, CancellationToken.None);
+                return (message, true);
+            case AppendStatus.Duplicate:
+                return (result.Message!.ToDto(), false);
+            default:
+                // The sender left between the first check and the commit.
+                return ChatFailures.ConversationNotFound;
+        }
     }
 }

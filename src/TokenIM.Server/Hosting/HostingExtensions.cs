@@ -97,6 +97,7 @@ internal static class HostingExtensions
             headers.XFrameOptions = "DENY";
             await next(context);
         });
+        app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -135,7 +136,7 @@ internal sealed class TokenImOptionsValidator : IValidateOptions<TokenImOptions>
     {
         var failures = new List<string>();
         // Data annotations of the nested sections (ValidateDataAnnotations checks only the top level).
-        object[] sections = [options.Tokens, options.Passwords, options.RateLimits, options.Limits, options.Network, options.Storage];
+        object[] sections = [options.Tokens, options.Passwords, options.RateLimits, options.Limits, options.Network, options.Storage, options.Gateway];
         foreach (var section in sections)
         {
             var results = new List<ValidationResult>();

@@ -3,7 +3,6 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using TokenIM.Protocol;
-using TokenIM.Server.Auth;
 using TokenIM.Server.Http;
 
 namespace TokenIM.Server.Hosting;
@@ -16,9 +15,6 @@ internal static class RateLimiting
 
     /// <summary>Registration, per client address.</summary>
     public const string Register = "register";
-
-    /// <summary>Message sends, per user.</summary>
-    public const string Send = "send";
 
     public static IServiceCollection AddTokenImRateLimiting(this IServiceCollection services)
     {
@@ -47,15 +43,6 @@ internal static class RateLimiting
                     PermitLimit = limits.RegistrationsPerAddressPerHour,
                     Window = TimeSpan.FromHours(1),
                     SegmentsPerWindow = 12,
-                    QueueLimit = 0,
-                })
-                : RateLimitPartition.GetNoLimiter(string.Empty));
-            limiter.AddPolicy(Send, context => limits.Enabled
-                ? RateLimitPartition.GetTokenBucketLimiter(context.User.FindFirst(CurrentUser.UserIdClaim)?.Value ?? AddressOf(context), _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = limits.MessagesPerUserPerSecond * 2,
-                    TokensPerPeriod = limits.MessagesPerUserPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
                     QueueLimit = 0,
                 })
                 : RateLimitPartition.GetNoLimiter(string.Empty));

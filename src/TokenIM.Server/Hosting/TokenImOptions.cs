@@ -36,6 +36,8 @@ internal sealed class TokenImOptions
     public NetworkSettings Network { get; set; } = new();
 
     public StorageSettings Storage { get; set; } = new();
+
+    public GatewaySettings Gateway { get; set; } = new();
 }
 
 internal sealed class TokenSettings
@@ -116,4 +118,46 @@ internal sealed class StorageSettings
     /// <summary>Most sends written in one transaction by the group-commit writer. The default is 256.</summary>
     [Range(1, 10_000)]
     public int MaxWriteBatch { get; set; } = 256;
+}
+
+internal sealed class GatewaySettings
+{
+    /// <summary>Origins (<c>scheme://host[:port]</c>) whose pages may open sockets, besides the server's own. Clients that send no <c>Origin</c> are always allowed. The default is none.</summary>
+    public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>Sockets this node accepts in all. The default is 50,000.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxConnections { get; set; } = 50_000;
+
+    /// <summary>Bytes queued for one socket before it is closed as too slow a reader (4009). The default is 1 MiB.</summary>
+    [Range(16 * 1024, 256 * 1024 * 1024)]
+    public int OutboxBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Time a socket has to authenticate (the <c>auth</c> frame). The default is 10 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan AuthTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the server pings each socket. The default is 25 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(25);
+
+    /// <summary>How long a peer may stay silent after a ping before it is disconnected. The default is 10 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan PingTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a socket outlives its expired access token without a <c>refresh</c> frame (then 4001). The default is 30 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan TokenExpiryGrace { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Largest group whose members get <c>typing</c> events. The default is 100.</summary>
+    [Range(2, 100_000)]
+    public int TypingGroupLimit { get; set; } = 100;
+
+    /// <summary>Largest group whose members hear of each other's presence. The default is 100.</summary>
+    [Range(2, 100_000)]
+    public int PresenceGroupLimit { get; set; } = 100;
+
+    /// <summary>Refused sends in a row (with none accepted) after which a socket is closed with 4008. The default is 50.</summary>
+    [Range(1, 100_000)]
+    public int MaxRefusedSends { get; set; } = 50;
 }

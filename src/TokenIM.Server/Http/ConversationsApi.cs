@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using TokenIM.Protocol.Rest;
 using TokenIM.Server.Auth;
 using TokenIM.Server.Chat;
-using TokenIM.Server.Hosting;
 
 namespace TokenIM.Server.Http;
 
@@ -27,7 +26,7 @@ internal static class ConversationsApi
             .WithSummary("Remove a member, or leave (your own user id).");
         conversations.MapPatch("/{id}/members/{userId}", SetRoleAsync).WithSummary("Change a member's role (owner only).");
         conversations.MapGet("/{id}/messages", GetMessagesAsync).WithSummary("A page of history, ascending by seq.");
-        conversations.MapPost("/{id}/messages", SendAsync).RequireRateLimiting(RateLimiting.Send)
+        conversations.MapPost("/{id}/messages", SendAsync)
             .WithSummary("Send a message (201); a repeated clientMsgId returns the original (200).");
         conversations.MapPost("/{id}/read", MarkReadAsync).WithSummary("Move the caller's read marker forward.");
         return conversations;

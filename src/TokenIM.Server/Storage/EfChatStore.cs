@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using TokenIM.Protocol.Rest;
 
 namespace TokenIM.Server.Storage;
 
@@ -251,6 +252,19 @@ internal sealed class EfChatStore(Func<TokenImDbContext> createContext) : IChatS
         ReadSeq = m.ReadSeq,
         JoinedAt = m.JoinedAt,
     };
+
+    public async Task<IReadOnlyList<string>> GetPresenceAudienceAsync(string userId, int maxGroupSize, CancellationToken cancellationToken)
+    {
+        await using var db = createContext();
+        return await (
+            from me in db.Members
+            where me.UserId == userId
+            join c in db.Conversations on me.ConversationId equals c.Id
+            where c.Type == ConversationTypes.Direct || c.MemberCount <= maxGroupSize
+            join other in db.Members on c.Id equals other.ConversationId
+            where other.UserId != userId
+            select other.UserId).Distinct().ToListAsync(cancellationToken);
+    }
 
     private static bool IsUniqueViolation(DbUpdateException exception) =>
         exception.InnerException is SqliteException { SqliteExtendedErrorCode: 2067 }; // SQLITE_CONSTRAINT_UNIQUE

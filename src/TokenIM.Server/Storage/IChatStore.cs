@@ -41,6 +41,12 @@ internal interface IConversationStore
     /// update, so concurrent markers never move it back. False when it did not move (or no such member).
     /// </summary>
     Task<bool> AdvanceReadSeqAsync(string conversationId, string userId, long seq, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The users who share a direct conversation with <paramref name="userId"/>, or a group of at most
+    /// <paramref name="maxGroupSize"/> members: who hears of the user's presence. Each once, never the user.
+    /// </summary>
+    Task<IReadOnlyList<string>> GetPresenceAudienceAsync(string userId, int maxGroupSize, CancellationToken cancellationToken);
 }
 
 /// <summary>The store contract for messages: the group-commit append and history reads.</summary>

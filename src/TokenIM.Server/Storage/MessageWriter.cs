@@ -35,9 +35,20 @@ internal sealed partial class MessageWriter(IMessageStore store, TimeProvider ti
     /// <exception cref="ChannelClosedException">The server is shutting down.</exception>
     public async Task<AppendResult> AppendAsync(AppendRequest send, CancellationToken cancellationToken)
     {
+        var committed = await QueueAsync(send, cancellationToken);
+        return await committed.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues the send and returns, once it is in the queue, a task that completes after its commit. Sends queued
+    /// one after the other are written in that order.
+    /// </summary>
+    /// <exception cref="ChannelClosedException">The server is shutting down.</exception>
+    public async ValueTask<Task<AppendResult>> QueueAsync(AppendRequest send, CancellationToken cancellationToken)
+    {
         var pending = new PendingSend(send, new TaskCompletionSource<AppendResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         await _queue.Writer.WriteAsync(pending, cancellationToken);
-        return await pending.Completion.Task.WaitAsync(cancellationToken);
+        return pending.Completion.Task;
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using TokenIM.Server.Delivery;
+using TokenIM.Server.Hosting;
+using TokenIM.Server.Storage;
+
+namespace TokenIM.Server.Chat;
+
+/// <summary>
+/// The rules of the ephemeral events: who hears of a user's presence, and typing (throttled, not in large groups).
+/// Nothing here is stored.
+/// </summary>
+internal sealed class RealtimeService(IConversationStore store, ChatEvents events, ConnectionRegistry registry, TimeProvider time, IOptions<TokenImOptions> options)
+{
+    private static readonly TimeSpan s_typingInterval = TimeSpan.FromSeconds(3);
+    private readonly GatewaySettings _settings = options.Value.Gateway;
+    private readonly ConcurrentDictionary<(string UserId, string ConversationId), long> _lastTyping = new();
+
+    /// <summary>Tells the other members the user is typing: at most once per 3 s per conversation, and not in groups above the typing limit.</summary>
+    public async Task<Outcome> TypingAsync(string userId, string conversationId, CancellationToken cancellationToken)
+    {
+        if (await store.FindMembershipAsync(conversationId, userId, cancellationToken) is null)
+            return ChatFailures.ConversationNotFound;
+        var now = time.GetTimestamp();
+        var key = (userId, conversationId);
+        if (_lastTyping.TryGetValue(key, out var last) && time.GetElapsedTime(last, now) < s_typingInterval)
+            return Outcome.Ok;
+        _lastTyping[key] = now;
+
+        var members = await store.GetMembersAsync(conversationId, cancellationToken);
+        if (members.Count > _settings.TypingGroupLimit)
+            return Outcome.Ok;
+        await events.TypingAsync(conversationId, userId, [.. members.Where(m => m.UserId != userId).Select(m => m.UserId)]);
+        return Outcome.Ok;
+    }
+
+    /// <summary>The user's first socket opened (or their last closed): tell the presence audience.</summary>
+    public async Task PresenceChangedAsync(string userId, bool online, CancellationToken cancellationToken)
+    {
+        var audience = await store.GetPresenceAudienceAsync(userId, _settings.PresenceGroupLimit, cancellationToken);
+        await events.PresenceAsync(userId, online, online ? null : time.GetUtcNow(), audience);
+    }
+
+    /// <summary>Who of the user's presence audience is online now (sent after <c>ready</c>).</summary>
+    public async Task<IReadOnlyList<string>> OnlineContactsAsync(string userId, CancellationToken cancellationToken)
+    {
+        var audience = await store.GetPresenceAudienceAsync(userId, _settings.PresenceGroupLimit, cancellationToken);
+        return [.. audience.Where(registry.IsOnline)];
+    }
+
+    /// <summary>Forgets typing marks older than the interval, so the table holds only the last few seconds.</summary>
+    public void Sweep()
+    {
+        var now = time.GetTimestamp();
+        foreach (var (key, last) in _lastTyping)
+        {
+            if (time.GetElapsedTime(last, now) >= s_typingInterval)
+                _lastTyping.TryRemove(new KeyValuePair<(string, string), long>(key, last));
+        }
+    }
+}

@@ -1,0 +1,141 @@
+using System.Net.WebSockets;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using TokenIM.Protocol;
+using TokenIM.Protocol.Ws;
+using TokenIM.Server.Auth;
+using TokenIM.Server.Chat;
+using TokenIM.Server.Delivery;
+using TokenIM.Server.Hosting;
+
+namespace TokenIM.Server.Gateway;
+
+/// <summary>
+/// The life of one socket: authenticate (header or first frame within the timeout), register, <c>ready</c> and the
+/// online contacts, the read loop, and on the way out unregister and tell the presence audience.
+/// </summary>
+internal sealed partial class ConnectionHandler(
+    ConnectionRegistry registry,
+    FrameDispatcher dispatcher,
+    RealtimeService realtime,
+    AccessTokens accessTokens,
+    IServiceScopeFactory scopes,
+    IOptions<TokenImOptions> options,
+    TimeProvider time,
+    ILogger<ConnectionHandler> logger)
+{
+    public async Task RunAsync(WebSocket socket, AccessTokenClaims? headerClaims, CancellationToken stopping)
+    {
+        var settings = options.Value.Gateway;
+        using var connection = new Connection(socket, settings, time, logger);
+        var writer = connection.WriteLoopAsync();
+        var registered = false;
+        try
+        {
+            var claims = headerClaims ?? await AuthenticateFirstFrameAsync(connection, settings.AuthTimeout);
+            if (claims is null)
+                return;
+            connection.Authenticate(claims.UserId, claims.SessionId, claims.ExpiresAt);
+
+            var outcome = registry.TryRegister(connection, options.Value.Limits.SocketsPerUser, settings.MaxConnections);
+            if (outcome is RegisterResult.UserFull or RegisterResult.NodeFull)
+            {
+                FrameDispatcher.Error(connection, null, ErrorCode.TooManyConnections,
+                    outcome == RegisterResult.UserFull ? "This user holds the most sockets allowed on this node." : "This node is full.");
+                connection.Close(CloseCodes.RateLimited, "too many connections");
+                return;
+            }
+
+            registered = true;
+            LogConnected(logger, connection.UserId, connection.Id);
+            connection.Send(new ReadyEvent(connection.UserId, connection.SessionId, time.GetUtcNow()), ProtocolJsonContext.Default.ReadyEvent);
+            foreach (var contact in await realtime.OnlineContactsAsync(connection.UserId, stopping))
+                connection.Send(new PresenceEvent(contact, true), ProtocolJsonContext.Default.PresenceEvent);
+            if (outcome == RegisterResult.FirstOfUser)
+                await realtime.PresenceChangedAsync(connection.UserId, online: true, CancellationToken.None);
+
+            while (await connection.ReceiveAsync() is { } frame)
+            {
+                try
+                {
+                    await dispatcher.DispatchAsync(connection, frame.Memory, stopping);
+                }
+                finally
+                {
+                    frame.Release();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            connection.Close(CloseCodes.ServerShutdown, "server shutting down");
+        }
+        catch (Exception e)
+        {
+            // The one top-level catch of a socket: log, close with a code, never take the server down.
+            LogSocketFailed(logger, connection.Id, e);
+            connection.Close((int)WebSocketCloseStatus.InternalServerError, "internal error");
+        }
+        finally
+        {
+            connection.Close((int)WebSocketCloseStatus.NormalClosure, string.Empty);
+            await writer;
+            if (registered && registry.Unregister(connection))
+                await realtime.PresenceChangedAsync(connection.UserId, online: false, CancellationToken.None);
+        }
+    }
+
+    private async Task<AccessTokenClaims?> AuthenticateFirstFrameAsync(Connection connection, TimeSpan timeout)
+    {
+        // A timer, not a cancelled read: cancelling a WebSocket read aborts the socket, and this close must carry 4001.
+        using var timer = time.CreateTimer(
+            static state => ((Connection)state!).Close(CloseCodes.Unauthenticated, "authentication timeout"), connection, timeout, Timeout.InfiniteTimeSpan);
+        if (await connection.ReceiveAsync() is not { } frame)
+            return null;
+        AuthFrame? auth;
+        try
+        {
+            using var document = JsonDocument.Parse(frame.Memory);
+            auth = document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("op", out var op) && op.ValueKind == JsonValueKind.String && op.GetString() == Ops.Auth
+                ? document.RootElement.Deserialize(ProtocolJsonContext.Default.AuthFrame)
+                : null;
+        }
+        catch (JsonException)
+        {
+            auth = null;
+        }
+        finally
+        {
+            frame.Release();
+        }
+
+        if (auth is null)
+        {
+            connection.Close(CloseCodes.Unauthenticated, "the first frame must be auth");
+            return null;
+        }
+
+        var token = await accessTokens.ValidateAsync(auth.Token);
+        Failure? refused = token.Error;
+        if (token.IsSuccess)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            refused = await scope.ServiceProvider.GetRequiredService<SessionService>().CheckAsync(token.Value!, CancellationToken.None);
+        }
+
+        if (refused is not null || connection.IsClosing)
+        {
+            connection.Close(CloseCodes.Unauthenticated, refused?.Code.Code ?? "authentication timeout");
+            return null;
+        }
+
+        return token.Value;
+    }
+
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Debug, Message = "Socket {ConnectionId} of user {UserId} connected")]
+    private static partial void LogConnected(ILogger logger, string userId, string connectionId);
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "Socket {ConnectionId} failed")]
+    private static partial void LogSocketFailed(ILogger logger, string connectionId, Exception exception);
+}

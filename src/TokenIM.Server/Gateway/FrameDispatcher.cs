@@ -1,0 +1,211 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using TokenIM.Protocol;
+using TokenIM.Protocol.Rest;
+using TokenIM.Protocol.Ws;
+using TokenIM.Server.Auth;
+using TokenIM.Server.Chat;
+using TokenIM.Server.Hosting;
+
+namespace TokenIM.Server.Gateway;
+
+/// <summary>
+/// Translates frames into calls of the same domain services REST uses, and their results into replies. Holds no
+/// rules of its own beyond the wire: parsing, <c>id</c>/<c>re</c>, and which failure becomes which frame.
+/// </summary>
+internal sealed class FrameDispatcher(
+    MessageService messages,
+    RealtimeService realtime,
+    AccessTokens accessTokens,
+    IServiceScopeFactory scopes,
+    IOptions<TokenImOptions> options)
+{
+    public const int MaxSyncLimit = 300;
+    public const int DefaultSyncLimit = 100;
+    private const int MaxIdLength = 64;
+
+    /// <summary>Handles one frame of an authenticated socket. Sends are queued in order and acked when they commit.</summary>
+    public async Task DispatchAsync(Connection connection, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    {
+        string op;
+        string? id;
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(frame);
+        }
+        catch (JsonException)
+        {
+            Error(connection, null, ErrorCode.MalformedRequest, "A frame is one JSON object with a string member op.");
+            return;
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("op", out var opElement) || opElement.ValueKind != JsonValueKind.String)
+            {
+                Error(connection, null, ErrorCode.MalformedRequest, "A frame is one JSON object with a string member op.");
+                return;
+            }
+
+            op = opElement.GetString()!;
+            id = root.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : null;
+            if (id is { Length: > MaxIdLength })
+            {
+                Error(connection, null, ErrorCode.MalformedRequest, $"An id is at most {MaxIdLength} characters.");
+                return;
+            }
+
+            try
+            {
+                await DispatchAsync(connection, op, id, root, cancellationToken);
+            }
+            catch (JsonException)
+            {
+                Error(connection, id, ErrorCode.MalformedRequest, $"A field of the {op} frame has the wrong type.");
+            }
+        }
+    }
+
+    private async Task DispatchAsync(Connection connection, string op, string? id, JsonElement root, CancellationToken cancellationToken)
+    {
+        switch (op)
+        {
+            case Ops.Send:
+                await SendAsync(connection, id, root.Deserialize(ProtocolJsonContext.Default.SendFrame)!, cancellationToken);
+                break;
+            case Ops.Sync:
+                await SyncAsync(connection, id, root.Deserialize(ProtocolJsonContext.Default.SyncFrame)!, cancellationToken);
+                break;
+            case Ops.Read:
+                var read = root.Deserialize(ProtocolJsonContext.Default.ReadFrame)!;
+                if (RequireConversation(connection, id, read.ConversationId))
+                    Reply(connection, id, await messages.MarkReadAsync(connection.UserId, read.ConversationId!, new ReadRequest(read.Seq), cancellationToken, connection.Id));
+                break;
+            case Ops.Typing:
+                var typing = root.Deserialize(ProtocolJsonContext.Default.TypingFrame)!;
+                if (RequireConversation(connection, id, typing.ConversationId))
+                    Reply(connection, id, await realtime.TypingAsync(connection.UserId, typing.ConversationId!, cancellationToken));
+                break;
+            case Ops.Ping:
+                connection.Send(new PongEvent(id), ProtocolJsonContext.Default.PongEvent);
+                break;
+            case Ops.Refresh:
+                await RefreshAsync(connection, id, root.Deserialize(ProtocolJsonContext.Default.RefreshFrame)!, cancellationToken);
+                break;
+            case Ops.Auth:
+                Error(connection, id, ErrorCode.MalformedRequest, "The socket is already authenticated.");
+                break;
+            default:
+                Error(connection, id, ErrorCode.UnknownOp, $"Unknown op '{Truncate(op)}'.");
+                break;
+        }
+    }
+
+    private async Task SendAsync(Connection connection, string? id, SendFrame frame, CancellationToken cancellationToken)
+    {
+        if (!RequireConversation(connection, id, frame.ConversationId))
+            return;
+        // Shutting down: no ack means the client still holds the send and resends it after reconnecting.
+        if (connection.IsDraining)
+            return;
+        var queued = await messages.QueueSendAsync(connection.UserId, frame.ConversationId!, new SendMessageRequest(frame.ClientMsgId, frame.Text), connection.Id, cancellationToken);
+        if (!queued.IsSuccess)
+        {
+            Error(connection, id, queued.Error!);
+            if (queued.Error!.Code == ErrorCode.RateLimited && ++connection.RefusedSends >= options.Value.Gateway.MaxRefusedSends)
+                connection.Close(CloseCodes.RateLimited, "rate limit exceeded");
+            return;
+        }
+
+        connection.RefusedSends = 0;
+        connection.Track(AckAsync(connection, id, queued.Value!));
+    }
+
+    private static async Task AckAsync(Connection connection, string? id, Task<Result<(MessageDto Message, bool Created)>> committed)
+    {
+        Result<(MessageDto Message, bool Created)> result;
+        try
+        {
+            result = await committed;
+        }
+        catch (Exception)
+        {
+            // The writer logged it; the client resends with the same clientMsgId and learns the outcome.
+            Error(connection, id, ErrorCode.InternalError, "The message could not be stored; resend it with the same clientMsgId.");
+            return;
+        }
+
+        if (!result.IsSuccess)
+        {
+            Error(connection, id, result.Error!);
+            return;
+        }
+
+        var message = result.Value.Message;
+        connection.Send(new AckEvent(id, message.ConversationId, message.ClientMsgId, message.Id, message.Seq, message.CreatedAt), ProtocolJsonContext.Default.AckEvent);
+    }
+
+    private async Task SyncAsync(Connection connection, string? id, SyncFrame frame, CancellationToken cancellationToken)
+    {
+        if (!RequireConversation(connection, id, frame.ConversationId))
+            return;
+        var page = await messages.GetPageAsync(connection.UserId, frame.ConversationId!, frame.AfterSeq ?? 0, null, frame.Limit, cancellationToken, MaxSyncLimit, DefaultSyncLimit);
+        if (page.IsSuccess)
+            connection.Send(new SyncedEvent(id, frame.ConversationId!, page.Value!.Messages, page.Value.HasMore), ProtocolJsonContext.Default.SyncedEvent);
+        else
+            Error(connection, id, page.Error!);
+    }
+
+    private async Task RefreshAsync(Connection connection, string? id, RefreshFrame frame, CancellationToken cancellationToken)
+    {
+        var token = await accessTokens.ValidateAsync(frame.Token);
+        if (!token.IsSuccess)
+        {
+            Error(connection, id, token.Error!);
+            return;
+        }
+
+        var claims = token.Value!;
+        if (claims.UserId != connection.UserId || claims.SessionId != connection.SessionId)
+        {
+            Error(connection, id, ErrorCode.InvalidToken, "The token belongs to another session.");
+            return;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        if (await scope.ServiceProvider.GetRequiredService<SessionService>().CheckAsync(claims, cancellationToken) is { } refused)
+        {
+            Error(connection, id, refused);
+            return;
+        }
+
+        connection.Reauthenticate(claims.ExpiresAt);
+        connection.Send(new OkEvent(id), ProtocolJsonContext.Default.OkEvent);
+    }
+
+    private static bool RequireConversation(Connection connection, string? id, string? conversationId)
+    {
+        if (!string.IsNullOrEmpty(conversationId))
+            return true;
+        Error(connection, id, Failure.Validation("conversationId", "A conversationId is required."));
+        return false;
+    }
+
+    private static void Reply(Connection connection, string? id, Outcome outcome)
+    {
+        if (!outcome.IsSuccess)
+            Error(connection, id, outcome.Error!);
+    }
+
+    public static void Error(Connection connection, string? re, ErrorCode code, string message) =>
+        connection.Send(new ErrorEvent(re, code.Code, message), ProtocolJsonContext.Default.ErrorEvent);
+
+    public static void Error(Connection connection, string? re, Failure failure) =>
+        connection.Send(
+            new ErrorEvent(re, failure.Code.Code, failure.Detail, failure.RetryAfter is { } wait ? (long)Math.Ceiling(wait.TotalMilliseconds) : null, failure.Errors),
+            ProtocolJsonContext.Default.ErrorEvent);
+
+    private static string Truncate(string op) => op.Length <= 32 ? op : op[..32] + "…";
+}
