@@ -146,12 +146,16 @@ public sealed partial class TokenImClient : IDisposable
         {
             return await RefreshFromAsync(tokens, cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException) when (_time.GetUtcNow() < tokens.ExpiresAt)
+        catch (Exception error) when (IsTransient(error) && _time.GetUtcNow() < tokens.ExpiresAt)
         {
-            // The refresh could not reach the server, but the old token still works: use it; the next request tries again.
+            // The refresh failed for now (network, rate limit, server fault), but the old token still works: use it;
+            // the next request or the timer tries again.
             return tokens;
         }
     }
+
+    private static bool IsTransient(Exception error) =>
+        error is HttpRequestException || error is TokenImApiException { Status: 429 or >= 500 };
 
     /// <summary>
     /// Single flight: refreshes <paramref name="seen"/> unless another caller already replaced it (then returns the

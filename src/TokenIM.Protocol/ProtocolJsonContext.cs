@@ -6,12 +6,13 @@ using TokenIM.Protocol.Ws;
 namespace TokenIM.Protocol;
 
 /// <summary>
-/// Source-generated JSON metadata for every protocol record: camelCase names, nulls omitted,
-/// timestamps in the protocol's fixed form. Servers and clients use <see cref="Default"/>.
+/// Source-generated JSON metadata for every protocol record: camelCase names, nulls omitted, numbers only as JSON
+/// numbers (never "5"), timestamps in the protocol's fixed form. Servers and clients use <see cref="Default"/>.
 /// </summary>
 [JsonSourceGenerationOptions(
     JsonSerializerDefaults.Web,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    NumberHandling = JsonNumberHandling.Strict,
     Converters = [typeof(UtcTimestampConverter)])]
 [JsonSerializable(typeof(RegisterRequest))]
 [JsonSerializable(typeof(LoginRequest))]

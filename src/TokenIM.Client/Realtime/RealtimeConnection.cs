@@ -19,7 +19,14 @@ internal sealed class RealtimeConnection : IDisposable
     private readonly Channel<byte[]> _outbox = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, TaskCompletionSource<object>> _requests = new();
 
-    private RealtimeConnection(ClientWebSocket socket) => _socket = socket;
+    private RealtimeConnection(ClientWebSocket socket, string accessToken)
+    {
+        _socket = socket;
+        AccessToken = accessToken;
+    }
+
+    /// <summary>The access token the socket runs under: the upgrade's, then the last one a <c>refresh</c> frame got accepted.</summary>
+    public string AccessToken { get; set; }
 
     /// <summary>Completed by the receive loop when <c>ready</c> arrives.</summary>
     public TaskCompletionSource<string> Ready { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -54,7 +61,7 @@ internal sealed class RealtimeConnection : IDisposable
             }
             if (socket.SubProtocol != SubProtocol)
                 throw new WebSocketException(WebSocketError.UnsupportedProtocol, $"The server did not select the {SubProtocol} subprotocol.");
-            return new RealtimeConnection(socket);
+            return new RealtimeConnection(socket, accessToken);
         }
         catch
         {

@@ -41,7 +41,10 @@ public sealed class TokenImRealtimeOptions
     /// <summary>How long a keep-alive ping may go unanswered before the connection is dropped and rebuilt. The default is 10 seconds.</summary>
     public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Messages asked for per <c>sync</c> request, 1–300. The default is 100.</summary>
+    /// <summary>
+    /// Messages asked for per <c>sync</c> request, 1–300. The default is 100. After a 4009 close (the server's outbox
+    /// overflowed) the client halves it, down to 10, so that pages of long messages fit.
+    /// </summary>
     public int SyncLimit { get; init; } = 100;
 
     /// <summary>

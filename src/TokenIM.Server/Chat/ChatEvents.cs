@@ -15,11 +15,8 @@ namespace TokenIM.Server.Chat;
 internal sealed class ChatEvents(IBus bus, IConversationStore store)
 {
     /// <summary>A new message: to every member's every socket, but the one that sent it (it got the ack).</summary>
-    public async Task MessageCreatedAsync(MessageDto message, string? exceptConnectionId, CancellationToken cancellationToken)
-    {
-        var members = await store.GetMembersAsync(message.ConversationId, cancellationToken);
-        await PublishAsync(members.Select(m => m.UserId).ToList(), new MessageEvent(message), ProtocolJsonContext.Default.MessageEvent, exceptConnectionId);
-    }
+    public Task MessageCreatedAsync(MessageDto message, IReadOnlyList<string> memberIds, string? exceptConnectionId) =>
+        PublishAsync(memberIds, new MessageEvent(message), ProtocolJsonContext.Default.MessageEvent, exceptConnectionId);
 
     /// <summary>A read marker moved: to the user's other sockets and to the other members.</summary>
     public async Task ReceiptAsync(string conversationId, string userId, long seq, string? exceptConnectionId, CancellationToken cancellationToken)

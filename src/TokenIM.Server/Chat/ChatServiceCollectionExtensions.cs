@@ -11,6 +11,10 @@ internal static class ChatServiceCollectionExtensions
         services.AddSingleton<IChatStore>(sp => sp.GetRequiredService<EfChatStore>());
         services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<EfChatStore>());
         services.AddSingleton<IMessageStore>(sp => sp.GetRequiredService<EfChatStore>());
+        // The fan-out is registered before the writer so that it stops after it: every committed batch gets published.
+        services.AddSingleton<MessageFanout>();
+        services.AddSingleton<IMessageCommitObserver>(sp => sp.GetRequiredService<MessageFanout>());
+        services.AddHostedService(sp => sp.GetRequiredService<MessageFanout>());
         services.AddSingleton<MessageWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<MessageWriter>());
         services.AddSingleton<SendThrottle>();

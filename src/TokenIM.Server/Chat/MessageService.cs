@@ -20,10 +20,16 @@ internal sealed class MessageService(IChatStore store, MessageWriter writer, Sen
     /// <summary>
     /// Checks a send and queues it for the group-commit writer; the returned task completes after the commit (and
     /// the event is published). Sends queued by one caller in turn are committed in that order, so a socket that
-    /// awaits this method — not the commit — keeps its messages in order while many are in flight.
+    /// awaits this method — not the commit — keeps its messages in order while many are in flight. <c>onCommitted</c>
+    /// is called in commit order right after the commit (before the task completes) and must not block.
     /// </summary>
     public async Task<Result<Task<Result<(MessageDto Message, bool Created)>>>> QueueSendAsync(
-        string userId, string conversationId, SendMessageRequest request, string? originConnectionId, CancellationToken cancellationToken)
+        string userId,
+        string conversationId,
+        SendMessageRequest request,
+        string? originConnectionId,
+        CancellationToken cancellationToken,
+        Action<Result<(MessageDto Message, bool Created)>?>? onCommitted = null)
     {
         if (await store.FindMembershipAsync(conversationId, userId, cancellationToken) is null)
             return ChatFailures.ConversationNotFound;
@@ -37,9 +43,11 @@ internal sealed class MessageService(IChatStore store, MessageWriter writer, Sen
         if (throttle.TryAcquire(userId) is { } wait)
             return Failure.RateLimited(wait);
 
-        var send = new AppendRequest(conversationId, userId, request.ClientMsgId!, request.Text!, ChatRules.NewId());
+        var send = new AppendRequest(
+            conversationId, userId, request.ClientMsgId!, request.Text!, ChatRules.NewId(), originConnectionId,
+            onCommitted is null ? null : result => onCommitted(result is null ? default(Result<(MessageDto Message, bool Created)>?) : ToResult(result)));
         var committed = await writer.QueueAsync(send, cancellationToken);
-        return CompleteAsync(committed, originConnectionId);
+        return CompleteAsync(committed);
     }
 
     /// <summary>
@@ -87,21 +95,13 @@ internal sealed class MessageService(IChatStore store, MessageWriter writer, Sen
         return Outcome.Ok;
     }
 
-    private async Task<Result<(MessageDto Message, bool Created)>> CompleteAsync(Task<AppendResult> committed, string? originConnectionId)
+    private static async Task<Result<(MessageDto Message, bool Created)>> CompleteAsync(Task<AppendResult> committed) => ToResult(await committed);
+
+    private static Result<(MessageDto Message, bool Created)> ToResult(AppendResult result) => result.Status switch
     {
-        var result = await committed;
-        switch (result.Status)
-        {
-            case AppendStatus.Created:
-                var message = result.Message!.ToDto();
-                // Not the caller's token: once committed, the event goes out even if the caller has gone.
-                await events.MessageCreatedAsync(message, originConnectionId, CancellationToken.None);
-                return (message, true);
-            case AppendStatus.Duplicate:
-                return (result.Message!.ToDto(), false);
-            default:
-                // The sender left between the first check and the commit.
-                return ChatFailures.ConversationNotFound;
-        }
-    }
+        AppendStatus.Created => (result.Message!.ToDto(), true),
+        AppendStatus.Duplicate => (result.Message!.ToDto(), false),
+        // The sender left between the first check and the commit.
+        _ => ChatFailures.ConversationNotFound,
+    };
 }

@@ -31,6 +31,7 @@ internal sealed partial class Connection(WebSocket socket, GatewaySettings setti
     private string _closeReason = string.Empty;
     private volatile bool _dropQueued;
     private int _inFlight;
+    private bool _draining;
     private TaskCompletionSource? _inFlightDrained;
 
     public string Id { get; } = Guid.NewGuid().ToString("N");
@@ -47,7 +48,11 @@ internal sealed partial class Connection(WebSocket socket, GatewaySettings setti
     public bool IsClosing => Volatile.Read(ref _closeCode) != 0;
 
     /// <summary>Set when the server shuts down: new sends are not taken, pending acks still go out.</summary>
-    public bool IsDraining { get; private set; }
+    public bool IsDraining
+    {
+        get => Volatile.Read(ref _draining);
+        private set => Volatile.Write(ref _draining, value);
+    }
 
     /// <summary>Sends refused (rate limit) since the last accepted one.</summary>
     public int RefusedSends { get; set; }
@@ -68,7 +73,10 @@ internal sealed partial class Connection(WebSocket socket, GatewaySettings setti
     {
         if (IsClosing)
             return false;
-        if (Interlocked.Add(ref _queuedBytes, frame.Length) > settings.OutboxBytes)
+        // A single frame larger than the whole outbox (a big sync answer) passes when nothing else waits: the bound is
+        // on what piles up for a reader that does not keep up, not on one answer it asked for.
+        var queued = Interlocked.Add(ref _queuedBytes, frame.Length);
+        if (queued > settings.OutboxBytes && queued != frame.Length)
         {
             Interlocked.Add(ref _queuedBytes, -frame.Length);
             LogSlowReader(logger, UserId, Id);
@@ -92,25 +100,24 @@ internal sealed partial class Connection(WebSocket socket, GatewaySettings setti
         _outbox.Writer.TryComplete();
     }
 
-    /// <summary>Counts a send whose ack is pending, so a graceful shutdown can wait for it.</summary>
-    public void Track(Task ack)
+    /// <summary>
+    /// Counts a send from the moment it is read until its ack is queued, so a graceful shutdown waits for it. Taken
+    /// before the send checks <see cref="IsDraining"/>: a send is then either refused or waited for, never lost between.
+    /// </summary>
+    public IDisposable BeginInFlight()
     {
         lock (_inFlightGate)
             _inFlight++;
-        ack.ContinueWith(
-            static (_, state) =>
-            {
-                var connection = (Connection)state!;
-                lock (connection._inFlightGate)
-                {
-                    if (--connection._inFlight == 0)
-                        connection._inFlightDrained?.TrySetResult();
-                }
-            },
-            this,
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        return new InFlight(this);
+    }
+
+    private void EndInFlight()
+    {
+        lock (_inFlightGate)
+        {
+            if (--_inFlight == 0)
+                _inFlightDrained?.TrySetResult();
+        }
     }
 
     /// <summary>Graceful shutdown of this socket: take no new sends, let the pending ones commit and be acked, then close with 1001.</summary>
@@ -244,6 +251,17 @@ internal sealed partial class Connection(WebSocket socket, GatewaySettings setti
 
     [LoggerMessage(EventId = 4200, Level = LogLevel.Warning, Message = "Socket {ConnectionId} of user {UserId} read too slowly for its outbox: closing with 4009")]
     private static partial void LogSlowReader(ILogger logger, string userId, string connectionId);
+
+    private sealed class InFlight(Connection connection) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+                connection.EndInFlight();
+        }
+    }
 }
 
 /// <summary>A received text frame in a pooled buffer; return it with <see cref="Release"/>.</summary>

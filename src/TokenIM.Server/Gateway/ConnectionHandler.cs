@@ -17,6 +17,7 @@ namespace TokenIM.Server.Gateway;
 internal sealed partial class ConnectionHandler(
     ConnectionRegistry registry,
     FrameDispatcher dispatcher,
+    GatewayLifetime lifetime,
     RealtimeService realtime,
     AccessTokens accessTokens,
     IServiceScopeFactory scopes,
@@ -24,10 +25,11 @@ internal sealed partial class ConnectionHandler(
     TimeProvider time,
     ILogger<ConnectionHandler> logger)
 {
-    public async Task RunAsync(WebSocket socket, AccessTokenClaims? headerClaims, CancellationToken stopping)
+    public async Task RunAsync(WebSocket socket, AccessTokenClaims? headerClaims)
     {
         var settings = options.Value.Gateway;
         using var connection = new Connection(socket, settings, time, logger);
+        using var tracked = lifetime.Track(connection);
         var writer = connection.WriteLoopAsync();
         var registered = false;
         try
@@ -49,7 +51,7 @@ internal sealed partial class ConnectionHandler(
             registered = true;
             LogConnected(logger, connection.UserId, connection.Id);
             connection.Send(new ReadyEvent(connection.UserId, connection.SessionId, time.GetUtcNow()), ProtocolJsonContext.Default.ReadyEvent);
-            foreach (var contact in await realtime.OnlineContactsAsync(connection.UserId, stopping))
+            foreach (var contact in await realtime.OnlineContactsAsync(connection.UserId, CancellationToken.None))
                 connection.Send(new PresenceEvent(contact, true), ProtocolJsonContext.Default.PresenceEvent);
             if (outcome == RegisterResult.FirstOfUser)
                 await realtime.PresenceChangedAsync(connection.UserId, online: true, CancellationToken.None);
@@ -58,17 +60,14 @@ internal sealed partial class ConnectionHandler(
             {
                 try
                 {
-                    await dispatcher.DispatchAsync(connection, frame.Memory, stopping);
+                    // Not the host's stopping token: a graceful shutdown lets requests finish (ShutdownAsync), it does not cancel them.
+                    await dispatcher.DispatchAsync(connection, frame.Memory, CancellationToken.None);
                 }
                 finally
                 {
                     frame.Release();
                 }
             }
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            connection.Close(CloseCodes.ServerShutdown, "server shutting down");
         }
         catch (Exception e)
         {

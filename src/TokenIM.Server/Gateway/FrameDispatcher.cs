@@ -107,12 +107,35 @@ internal sealed class FrameDispatcher(
     {
         if (!RequireConversation(connection, id, frame.ConversationId))
             return;
-        // Shutting down: no ack means the client still holds the send and resends it after reconnecting.
-        if (connection.IsDraining)
-            return;
-        var queued = await messages.QueueSendAsync(connection.UserId, frame.ConversationId!, new SendMessageRequest(frame.ClientMsgId, frame.Text), connection.Id, cancellationToken);
+        var inFlight = connection.BeginInFlight();
+        Result<Task<Result<(MessageDto Message, bool Created)>>> queued;
+        try
+        {
+            // Shutting down: no ack means the client still holds the send and resends it after reconnecting.
+            if (connection.IsDraining)
+            {
+                inFlight.Dispose();
+                return;
+            }
+
+            // The ack is queued by the writer's callback, in commit order, so a socket's acks arrive in seq order.
+            queued = await messages.QueueSendAsync(
+                connection.UserId, frame.ConversationId!, new SendMessageRequest(frame.ClientMsgId, frame.Text), connection.Id, cancellationToken,
+                result =>
+                {
+                    Acknowledge(connection, id, result);
+                    inFlight.Dispose();
+                });
+        }
+        catch
+        {
+            inFlight.Dispose();
+            throw;
+        }
+
         if (!queued.IsSuccess)
         {
+            inFlight.Dispose();
             Error(connection, id, queued.Error!);
             if (queued.Error!.Code == ErrorCode.RateLimited && ++connection.RefusedSends >= options.Value.Gateway.MaxRefusedSends)
                 connection.Close(CloseCodes.RateLimited, "rate limit exceeded");
@@ -120,30 +143,24 @@ internal sealed class FrameDispatcher(
         }
 
         connection.RefusedSends = 0;
-        connection.Track(AckAsync(connection, id, queued.Value!));
     }
 
-    private static async Task AckAsync(Connection connection, string? id, Task<Result<(MessageDto Message, bool Created)>> committed)
+    private static void Acknowledge(Connection connection, string? id, Result<(MessageDto Message, bool Created)>? result)
     {
-        Result<(MessageDto Message, bool Created)> result;
-        try
-        {
-            result = await committed;
-        }
-        catch (Exception)
+        if (result is not { } outcome)
         {
             // The writer logged it; the client resends with the same clientMsgId and learns the outcome.
             Error(connection, id, ErrorCode.InternalError, "The message could not be stored; resend it with the same clientMsgId.");
             return;
         }
 
-        if (!result.IsSuccess)
+        if (!outcome.IsSuccess)
         {
-            Error(connection, id, result.Error!);
+            Error(connection, id, outcome.Error!);
             return;
         }
 
-        var message = result.Value.Message;
+        var message = outcome.Value.Message;
         connection.Send(new AckEvent(id, message.ConversationId, message.ClientMsgId, message.Id, message.Seq, message.CreatedAt), ProtocolJsonContext.Default.AckEvent);
     }
 

@@ -70,9 +70,7 @@ internal static partial class GatewayEndpoint
             KeepAliveInterval = settings.PingInterval,
             KeepAliveTimeout = settings.PingTimeout,
         });
-        var handler = context.RequestServices.GetRequiredService<ConnectionHandler>();
-        var lifetime = context.RequestServices.GetRequiredService<GatewayLifetime>();
-        await lifetime.RunAsync(socket, claims, handler);
+        await context.RequestServices.GetRequiredService<ConnectionHandler>().RunAsync(socket, claims);
     }
 
     private static bool CarriesQueryToken(IQueryCollection query)

@@ -1,6 +1,5 @@
-using System.Net.WebSockets;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
-using TokenIM.Server.Auth;
 using TokenIM.Server.Delivery;
 using TokenIM.Server.Hosting;
 
@@ -20,8 +19,17 @@ internal sealed class GatewayLifetime(
 {
     private static readonly TimeSpan s_drainTimeout = TimeSpan.FromSeconds(10);
 
-    public Task RunAsync(WebSocket socket, AccessTokenClaims? claims, ConnectionHandler handler) =>
-        handler.RunAsync(socket, claims, host.ApplicationStopping);
+    // Every open socket, authenticated or not (the registry holds only authenticated ones): what shutdown closes.
+    private readonly ConcurrentDictionary<Connection, byte> _open = new();
+
+    /// <summary>Follows a socket from accept to close; returns the handle that ends the tracking.</summary>
+    public IDisposable Track(Connection connection)
+    {
+        _open[connection] = 0;
+        if (host.ApplicationStopping.IsCancellationRequested)
+            _ = connection.ShutdownAsync(s_drainTimeout);
+        return new Untrack(_open, connection);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -52,5 +60,10 @@ internal sealed class GatewayLifetime(
     }
 
     private Task ShutdownAllAsync() =>
-        Task.WhenAll(registry.All().OfType<Connection>().Select(c => c.ShutdownAsync(s_drainTimeout)));
+        Task.WhenAll(_open.Keys.Select(c => c.ShutdownAsync(s_drainTimeout)));
+
+    private sealed class Untrack(ConcurrentDictionary<Connection, byte> open, Connection connection) : IDisposable
+    {
+        public void Dispose() => open.TryRemove(connection, out _);
+    }
 }

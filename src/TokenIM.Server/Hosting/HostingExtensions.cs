@@ -34,6 +34,7 @@ internal static class HostingExtensions
             // The context's own settings stay with its own options: repeat them here, or nulls are written and
             // timestamps come out as "+00:00" instead of the protocol's "Z".
             json.SerializerOptions.DefaultIgnoreCondition = ProtocolJsonContext.Default.Options.DefaultIgnoreCondition;
+            json.SerializerOptions.NumberHandling = ProtocolJsonContext.Default.Options.NumberHandling;
             json.SerializerOptions.Converters.Add(new UtcTimestampConverter());
         });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

@@ -105,8 +105,33 @@ internal sealed record ConversationChange
 /// <summary>What a decision returns to the caller, and the change to write (null: write nothing).</summary>
 internal readonly record struct Decision<T>(T Value, ConversationChange? Change);
 
-/// <summary>One pending send.</summary>
-internal sealed record AppendRequest(string ConversationId, string SenderId, string ClientMsgId, string Text, string MessageId);
+/// <summary>
+/// One pending send. <c>OriginConnectionId</c>: the socket it came from, if any (its own <c>message</c> event is not
+/// sent back to it). <c>OnCommitted</c>: called by the writer, in commit order and before the next batch, with the
+/// outcome (null: it could not be stored); it must not block — it is how a socket queues its acks in the order its
+/// sends were committed.
+/// </summary>
+internal sealed record AppendRequest(
+    string ConversationId,
+    string SenderId,
+    string ClientMsgId,
+    string Text,
+    string MessageId,
+    string? OriginConnectionId = null,
+    Action<AppendResult?>? OnCommitted = null);
+
+/// <summary>
+/// The stage after the commit: it gets every committed batch, in commit order, publishes what it must, and then calls
+/// each send's <see cref="CommittedSend.Complete"/> in order — so events go out in seq order, and before the sender's
+/// ack or <c>201</c>. The writer waits only to hand the batch over, then commits the next one meanwhile.
+/// </summary>
+internal interface IMessageCommitObserver
+{
+    ValueTask OnCommittedAsync(IReadOnlyList<CommittedSend> batch);
+}
+
+/// <summary>A send and its outcome, as committed; <see cref="Complete"/> acks it (callback, then waiter) and must be called exactly once.</summary>
+internal readonly record struct CommittedSend(AppendRequest Send, AppendResult Result, Action Complete);
 
 internal enum AppendStatus
 {

@@ -10,7 +10,8 @@ namespace TokenIM.Server.Storage;
 /// instead of one each. A waiter is completed only after its batch committed. The single loop is also what keeps
 /// seq assignment free of races on one node; the store's transaction keeps it correct against other writers.
 /// </summary>
-internal sealed partial class MessageWriter(IMessageStore store, TimeProvider time, IOptions<TokenImOptions> options, ILogger<MessageWriter> logger)
+internal sealed partial class MessageWriter(
+    IMessageStore store, IMessageCommitObserver observer, TimeProvider time, IOptions<TokenImOptions> options, ILogger<MessageWriter> logger)
     : BackgroundService
 {
     private readonly int _maxBatch = options.Value.Storage.MaxWriteBatch;
@@ -78,8 +79,7 @@ internal sealed partial class MessageWriter(IMessageStore store, TimeProvider ti
         {
             Interlocked.Increment(ref _batches);
             var results = await store.AppendAsync([.. batch.Select(p => p.Send)], createdAt, CancellationToken.None);
-            for (var i = 0; i < batch.Count; i++)
-                batch[i].Completion.TrySetResult(results[i]);
+            await CompleteAsync(batch, results);
             return;
         }
         catch (Exception e) when (batch.Count > 1)
@@ -89,7 +89,7 @@ internal sealed partial class MessageWriter(IMessageStore store, TimeProvider ti
         catch (Exception e)
         {
             LogSendFailed(logger, batch[0].Send.ConversationId, e);
-            batch[0].Completion.TrySetException(e);
+            Fail(batch[0], e);
             return;
         }
 
@@ -100,14 +100,37 @@ internal sealed partial class MessageWriter(IMessageStore store, TimeProvider ti
             {
                 Interlocked.Increment(ref _batches);
                 var results = await store.AppendAsync([pending.Send], createdAt, CancellationToken.None);
-                pending.Completion.TrySetResult(results[0]);
+                await CompleteAsync([pending], results);
             }
             catch (Exception e)
             {
                 LogSendFailed(logger, pending.Send.ConversationId, e);
-                pending.Completion.TrySetException(e);
+                Fail(pending, e);
             }
         }
+    }
+
+    /// <summary>Hands the committed batch to the next stage, which publishes its events and then completes each send in order.</summary>
+    private async Task CompleteAsync(List<PendingSend> batch, IReadOnlyList<AppendResult> results)
+    {
+        var committed = new CommittedSend[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var (pending, result) = (batch[i], results[i]);
+            committed[i] = new CommittedSend(pending.Send, result, () =>
+            {
+                pending.Send.OnCommitted?.Invoke(result);
+                pending.Completion.TrySetResult(result);
+            });
+        }
+
+        await observer.OnCommittedAsync(committed);
+    }
+
+    private static void Fail(PendingSend pending, Exception e)
+    {
+        pending.Send.OnCommitted?.Invoke(null);
+        pending.Completion.TrySetException(e);
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "A batch of {Count} sends failed; retrying them one by one")]

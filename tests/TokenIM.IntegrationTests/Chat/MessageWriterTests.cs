@@ -96,9 +96,24 @@ public sealed class MessageWriterTests(TokenImFactory factory) : IClassFixture<T
         var users = await factory.RegisterManyAsync(senderCount + 1);
         var group = await users[0].CreateGroupAsync("writer", users[1..]);
         var store = new GatedStore(factory.Services.GetRequiredService<IMessageStore>());
-        var writer = new MessageWriter(store, TimeProvider.System, factory.Services.GetRequiredService<IOptions<TokenImOptions>>(), NullLogger<MessageWriter>.Instance);
+        var writer = new MessageWriter(store, new RecordingObserver(), TimeProvider.System, factory.Services.GetRequiredService<IOptions<TokenImOptions>>(), NullLogger<MessageWriter>.Instance);
         await writer.StartAsync(Ct);
         return (writer, store, group.Id, [.. users[1..].Select(u => u.Id)]);
+    }
+
+    /// <summary>The events stage, reduced to remembering what was committed.</summary>
+    private sealed class RecordingObserver : IMessageCommitObserver
+    {
+        public List<CommittedSend> Committed { get; } = [];
+
+        public ValueTask OnCommittedAsync(IReadOnlyList<CommittedSend> batch)
+        {
+            lock (Committed)
+                Committed.AddRange(batch);
+            foreach (var send in batch)
+                send.Complete();
+            return ValueTask.CompletedTask;
+        }
     }
 
     /// <summary>Passes appends to the real store; while held, a batch waits inside it until <see cref="Release"/>.</summary>

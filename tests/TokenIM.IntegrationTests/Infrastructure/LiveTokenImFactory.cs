@@ -25,7 +25,7 @@ public sealed class LiveTokenImFactory : TokenImFactory
     }
 
     private LiveTokenImFactory(string dataDirectory, int port)
-        : base(dataDirectory)
+        : base(dataDirectory, ownsData: true)
     {
         Port = port;
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
@@ -44,8 +44,15 @@ public sealed class LiveTokenImFactory : TokenImFactory
         }
     }
 
-    /// <summary>A second server over the same data directory and port: the first, restarted. Dispose the first before starting it.</summary>
-    public LiveTokenImFactory Restarted() => new(DataDirectory, Port);
+    /// <summary>
+    /// A second server over the same data directory and port: the first, restarted. Take it before disposing the
+    /// first, and start it after: the data now belongs to the second, so disposing the first leaves it in place.
+    /// </summary>
+    public LiveTokenImFactory Restarted()
+    {
+        HandOverData();
+        return new(DataDirectory, Port);
+    }
 
     /// <summary>A TCP port that was free a moment ago on the loopback address.</summary>
     public static int FreePort()

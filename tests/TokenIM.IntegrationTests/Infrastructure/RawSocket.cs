@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -15,6 +16,21 @@ public sealed class RawSocket : IAsyncDisposable
 
     public static async Task<RawSocket> ConnectAsync(Uri baseUri, string? accessToken = null, string? origin = null, string query = "", bool offerSubprotocol = true)
     {
+        var socket = Create(accessToken, origin, offerSubprotocol);
+        await socket.ConnectAsync(GatewayUri(baseUri, query), CancellationToken.None).WaitAsync(s_wait);
+        return new RawSocket(socket);
+    }
+
+    /// <summary>An upgrade the server is expected to refuse: fails if it is accepted, else returns the HTTP status of the refusal.</summary>
+    public static async Task<HttpStatusCode> RefusedStatusAsync(Uri baseUri, string? accessToken = null, string? origin = null, string query = "", bool offerSubprotocol = true)
+    {
+        using var socket = Create(accessToken, origin, offerSubprotocol);
+        await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(GatewayUri(baseUri, query), CancellationToken.None).WaitAsync(s_wait));
+        return socket.HttpStatusCode;
+    }
+
+    private static ClientWebSocket Create(string? accessToken, string? origin, bool offerSubprotocol)
+    {
         var socket = new ClientWebSocket();
         if (offerSubprotocol)
             socket.Options.AddSubProtocol("tokenim.v1");
@@ -23,10 +39,10 @@ public sealed class RawSocket : IAsyncDisposable
         if (origin is not null)
             socket.Options.SetRequestHeader("Origin", origin);
         socket.Options.CollectHttpResponseDetails = true;
-        var uri = new UriBuilder(baseUri) { Scheme = "ws", Path = "/ws", Query = query }.Uri;
-        await socket.ConnectAsync(uri, CancellationToken.None).WaitAsync(s_wait);
-        return new RawSocket(socket);
+        return socket;
     }
+
+    private static Uri GatewayUri(Uri baseUri, string query) => new UriBuilder(baseUri) { Scheme = "ws", Path = "/ws", Query = query }.Uri;
 
     /// <summary>Connects with the header token and reads <c>ready</c>.</summary>
     public static async Task<RawSocket> ReadyAsync(Uri baseUri, string accessToken)
@@ -41,6 +57,10 @@ public sealed class RawSocket : IAsyncDisposable
 
     public Task SendTextAsync(string text) =>
         Socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None).WaitAsync(s_wait);
+
+    /// <summary>Sends bytes as one frame (or a fragment, when <paramref name="endOfMessage"/> is false) of any type, unchecked: for malformed, binary and oversized frames.</summary>
+    public Task SendRawAsync(ReadOnlyMemory<byte> bytes, WebSocketMessageType type = WebSocketMessageType.Text, bool endOfMessage = true) =>
+        Socket.SendAsync(bytes, type, endOfMessage, CancellationToken.None).AsTask().WaitAsync(s_wait);
 
     /// <summary>The next frame as JSON; fails if the socket closes first.</summary>
     public async Task<JsonElement> ReceiveAsync()
@@ -71,6 +91,9 @@ public sealed class RawSocket : IAsyncDisposable
                 return closed;
         }
     }
+
+    /// <summary>The next frame, or (null, close status) when the server closes instead.</summary>
+    public Task<(JsonElement? Frame, int? Close)> ReceiveFrameOrCloseAsync() => ReceiveOrCloseAsync();
 
     private async Task<(JsonElement? Frame, int? Close)> ReceiveOrCloseAsync()
     {

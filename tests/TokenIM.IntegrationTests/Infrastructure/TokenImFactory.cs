@@ -15,7 +15,7 @@ public class TokenImFactory : WebApplicationFactory<Program>
 {
     private int _userCounter;
 
-    private readonly bool _ownsData;
+    private bool _ownsData;
 
     public TokenImFactory()
         : this(Path.Combine(Path.GetTempPath(), "tokenim-tests", Guid.NewGuid().ToString("N")), ownsData: true)
@@ -31,7 +31,8 @@ public class TokenImFactory : WebApplicationFactory<Program>
     {
     }
 
-    private TokenImFactory(string dataDirectory, bool ownsData)
+    /// <summary>For derived factories: a server over <paramref name="dataDirectory"/>, deleting it when disposed if it owns it.</summary>
+    protected TokenImFactory(string dataDirectory, bool ownsData)
     {
         DataDirectory = dataDirectory;
         _ownsData = ownsData;
@@ -39,6 +40,9 @@ public class TokenImFactory : WebApplicationFactory<Program>
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>Leaves the data directory in place on dispose: another server (a restart) has taken it over.</summary>
+    protected void HandOverData() => _ownsData = false;
 
     /// <summary>Settings applied over the defaults; set them before the first request.</summary>
     public Dictionary<string, string?> Settings { get; } = new()

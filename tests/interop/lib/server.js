@@ -24,8 +24,11 @@ function freePort() {
   });
 }
 
-/** Starts a server; resolves to { baseUrl, dataDir, stop() } once GET /.well-known/jwks.json answers 200. */
-export async function startServer() {
+/**
+ * Starts a server; resolves to { baseUrl, dataDir, stop() } once GET /.well-known/jwks.json answers 200.
+ * `extraArgs` are appended to the command line (later settings win), e.g. ['--TokenIM:Gateway:AuthTimeout=00:00:02'].
+ */
+export async function startServer({ extraArgs = [] } = {}) {
   await access(serverDll).catch(() => {
     throw new Error(`${serverDll} not found: build first with "dotnet build TokenIM.slnx -c Release"`);
   });
@@ -38,7 +41,8 @@ export async function startServer() {
     '--urls', baseUrl,
     '--data', dataDir,
     '--TokenIM:Passwords:Pbkdf2Iterations=1000',
-    '--TokenIM:RateLimits:Enabled=false'], {
+    '--TokenIM:RateLimits:Enabled=false',
+    ...extraArgs], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' },

@@ -1,0 +1,66 @@
+using TokenIM.Client;
+using TokenIM.Client.Realtime;
+using TokenIM.IntegrationTests.Infrastructure;
+
+namespace TokenIM.IntegrationTests.Realtime;
+
+/// <summary>One signed-in device driven through the real SDK: its REST client, its socket client and what it delivered.</summary>
+public sealed class SdkDevice : IAsyncDisposable
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    private SdkDevice(TokenImClient rest, int seed)
+    {
+        Rest = rest;
+        // Small back-off so reconnects in tests take milliseconds; a fixed seed so a run can be repeated.
+        Realtime = new TokenImRealtimeClient(rest, new TokenImRealtimeOptions
+        {
+            ReconnectBaseDelay = TimeSpan.FromMilliseconds(10),
+            ReconnectMaxDelay = TimeSpan.FromMilliseconds(250),
+            Random = new Random(seed),
+        });
+        Log.Attach(Realtime);
+        Realtime.StateChanged += (_, change) =>
+        {
+            lock (States)
+                States.Add(change);
+        };
+    }
+
+    public TokenImClient Rest { get; }
+
+    public TokenImRealtimeClient Realtime { get; }
+
+    public MessageLog Log { get; } = new();
+
+    /// <summary>Every state change, in order (lock it to read).</summary>
+    public List<ConnectionStateChangedEventArgs> States { get; } = [];
+
+    public string UserId => Rest.Tokens!.User.Id;
+
+    public string Username => Rest.Tokens!.User.Username;
+
+    /// <summary>A new user, signed in on a new device (not connected yet).</summary>
+    public static async Task<SdkDevice> RegisterAsync(LiveTokenImFactory factory, int seed, string prefix = "sdk")
+    {
+        var rest = new TokenImClient(factory.BaseUri);
+        await rest.RegisterAsync(factory.NextUsername(prefix), Api.DefaultPassword);
+        return new SdkDevice(rest, seed);
+    }
+
+    /// <summary>Another device (session) of an existing user (not connected yet).</summary>
+    public static async Task<SdkDevice> LoginAsync(LiveTokenImFactory factory, string username, int seed)
+    {
+        var rest = new TokenImClient(factory.BaseUri);
+        await rest.LoginAsync(username, Api.DefaultPassword, $"device-{seed}");
+        return new SdkDevice(rest, seed);
+    }
+
+    public Task ConnectAsync() => Realtime.ConnectAsync().WaitAsync(Timeout);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Realtime.DisposeAsync();
+        Rest.Dispose();
+    }
+}
