@@ -27,7 +27,7 @@ public sealed partial class TokenImClient : IDisposable
 
     /// <summary>
     /// A client over an existing <see cref="HttpClient"/> whose <see cref="HttpClient.BaseAddress"/> is the server's root
-    /// (for example <c>https://chat.example.com/</c>). The caller keeps ownership of <paramref name="httpClient"/>.
+    /// (for example <c>https://chat.example.com/</c>; end a path prefix with <c>/</c>). The caller keeps ownership of <paramref name="httpClient"/>.
     /// </summary>
     /// <param name="httpClient">Sends the requests; its <c>BaseAddress</c> must be set.</param>
     /// <param name="options">Settings; null for the defaults.</param>
@@ -40,7 +40,7 @@ public sealed partial class TokenImClient : IDisposable
     /// <param name="baseAddress">The server's root, for example <c>https://chat.example.com/</c>.</param>
     /// <param name="options">Settings; null for the defaults.</param>
     public TokenImClient(Uri baseAddress, TokenImClientOptions? options = null)
-        : this(new HttpClient { BaseAddress = baseAddress }, options, ownsHttp: true)
+        : this(new HttpClient { BaseAddress = WithTrailingSlash(baseAddress) }, options, ownsHttp: true)
     {
     }
 
@@ -131,6 +131,13 @@ public sealed partial class TokenImClient : IDisposable
         _disposed.Cancel();
         if (_ownsHttp)
             _http.Dispose();
+    }
+
+    // Paths are resolved relative to the base, so https://host/im must become https://host/im/ to keep its last segment.
+    private static Uri WithTrailingSlash(Uri baseAddress)
+    {
+        ArgumentNullException.ThrowIfNull(baseAddress);
+        return baseAddress.AbsolutePath.EndsWith('/') ? baseAddress : new UriBuilder(baseAddress) { Path = baseAddress.AbsolutePath + "/" }.Uri;
     }
 
     private static InvalidOperationException NotSignedIn() =>

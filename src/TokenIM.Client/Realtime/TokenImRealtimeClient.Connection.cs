@@ -23,6 +23,9 @@ public sealed partial class TokenImRealtimeClient
         return builder.Uri;
     }
 
+    /// <summary>Where a conversation seen for the first time starts: now (<paramref name="current"/>), or its first message.</summary>
+    private long FirstSightCursor(long current) => _options.DeliverWholeHistory ? 0 : current;
+
     /// <summary>How one connection ended: what decides the next attempt.</summary>
     private sealed record Outcome(int? CloseStatus, string? CloseDescription, Exception? Error, bool Unauthenticated, string AccessToken);
 
@@ -34,6 +37,7 @@ public sealed partial class TokenImRealtimeClient
         while (!stop.IsCancellationRequested)
         {
             SetState(ConnectionState.Connecting);
+            backoff.AttemptStarting();
             Outcome? outcome = null;
             Exception? failure = null;
             try
@@ -171,7 +175,7 @@ public sealed partial class TokenImRealtimeClient
             {
                 if (!_streams.TryGetValue(conversation.Id, out var stream))
                 {
-                    stream = new ConversationStream(conversation.Id, conversation.LastSeq);
+                    stream = new ConversationStream(conversation.Id, FirstSightCursor(conversation.LastSeq));
                     _streams.Add(conversation.Id, stream);
                 }
                 if (conversation.LastSeq > stream.Cursor || stream.HasGap)
@@ -182,7 +186,7 @@ public sealed partial class TokenImRealtimeClient
             foreach (var (conversationId, lowestSeq) in _heldFirstSights ?? [])
             {
                 if (!_streams.ContainsKey(conversationId))
-                    _streams.Add(conversationId, new ConversationStream(conversationId, lowestSeq - 1));
+                    _streams.Add(conversationId, new ConversationStream(conversationId, FirstSightCursor(lowestSeq - 1)));
                 fills.Add(StartFillLocked(connection, conversationId));
             }
             _heldFirstSights = null;

@@ -142,7 +142,7 @@ public sealed partial class TokenImRealtimeClient
             if (_userId is not null && !conversation.MemberIds.Contains(_userId))
                 _streams.Remove(conversation.Id);
             else if (!_streams.ContainsKey(conversation.Id))
-                _streams.Add(conversation.Id, new ConversationStream(conversation.Id, conversation.LastSeq));
+                _streams.Add(conversation.Id, new ConversationStream(conversation.Id, FirstSightCursor(conversation.LastSeq)));
         }
         ConversationChanged?.Invoke(this, change);
     }
@@ -161,7 +161,7 @@ public sealed partial class TokenImRealtimeClient
                 held[message.ConversationId] = Math.Min(held.GetValueOrDefault(message.ConversationId, long.MaxValue), message.Seq);
                 return;
             }
-            stream = new ConversationStream(message.ConversationId, message.Seq - 1);
+            stream = new ConversationStream(message.ConversationId, FirstSightCursor(message.Seq - 1));
             _streams.Add(message.ConversationId, stream);
         }
         if (stream.Accept(message, ready) == Acceptance.Buffered)

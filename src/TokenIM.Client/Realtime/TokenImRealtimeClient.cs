@@ -17,7 +17,8 @@ namespace TokenIM.Client.Realtime;
 /// so is one the user joins later (its <c>conversation</c> event) or one that first shows up through a message or an
 /// ack. At first sight the cursor is the conversation's current <c>lastSeq</c> (for a message seen first, the seq
 /// before it): history is the application's to page over REST, and only what comes after is delivered. To start
-/// elsewhere — from a cursor the application persisted, or 0 for everything — call <see cref="SetCursor"/> first.
+/// elsewhere, call <see cref="SetCursor"/> first (a cursor the application persisted, or 0 for everything), or set
+/// <see cref="TokenImRealtimeOptions.DeliverWholeHistory"/> to start every new conversation at 0.
 /// A conversation the user leaves (<c>member_removed</c>) stops being tracked.</para>
 /// <para><b>Threads.</b> Every public method is safe to call concurrently. Events are raised one at a time, from the
 /// single receive loop (state changes from the reconnect loop); keep handlers short, do not block them, and do
@@ -80,7 +81,10 @@ public sealed partial class TokenImRealtimeClient : IAsyncDisposable
     /// <summary>Another member is typing: show it for about 5 seconds or until their message arrives.</summary>
     public event EventHandler<TypingEvent>? TypingReceived;
 
-    /// <summary>A user who shares a conversation came online (first socket) or went offline (last socket closed).</summary>
+    /// <summary>
+    /// A user who shares a conversation is online (first socket opened) or offline (last socket closed). Treat it as
+    /// the user's current state, not as a change: around a connect the same state may arrive twice.
+    /// </summary>
     public event EventHandler<PresenceEvent>? PresenceChanged;
 
     /// <summary>A conversation was created, renamed or changed roles, or gained or lost members; refresh the list entry.</summary>

@@ -11,7 +11,11 @@ public sealed class TokenImRealtimeOptions
     /// </summary>
     public Uri? Endpoint { get; init; }
 
-    /// <summary>The back-off base: after the n-th consecutive failure the client waits a random delay in [0, min(<see cref="ReconnectMaxDelay"/>, base × 2ⁿ)]. The default is 0.5 seconds.</summary>
+    /// <summary>
+    /// The back-off base: before connection attempt n+1 the client waits a random delay in
+    /// [0, min(<see cref="ReconnectMaxDelay"/>, base × 2ⁿ)], n counting the attempts since the last <c>ready</c>.
+    /// The default is 0.5 seconds.
+    /// </summary>
     public TimeSpan ReconnectBaseDelay { get; init; } = TimeSpan.FromSeconds(0.5);
 
     /// <summary>The back-off cap. The default is 30 seconds.</summary>
@@ -46,6 +50,13 @@ public sealed class TokenImRealtimeOptions
     /// overflowed) the client halves it, down to 10, so that pages of long messages fit.
     /// </summary>
     public int SyncLimit { get; init; } = 100;
+
+    /// <summary>
+    /// Where a conversation the client sees for the first time starts (unless <see cref="TokenImRealtimeClient.SetCursor"/>
+    /// chose). The default (false) is its <c>lastSeq</c> then: only messages from now on are delivered, and history is
+    /// paged over REST. True delivers its whole history from seq 1, fetched by <c>sync</c>.
+    /// </summary>
+    public bool DeliverWholeHistory { get; init; }
 
     /// <summary>
     /// When true, <see cref="TokenImRealtimeClient.Messages"/> carries every delivered message too. It is unbounded,

@@ -96,11 +96,12 @@ internal sealed partial class ConnectionHandler(
         {
             using var document = JsonDocument.Parse(frame.Memory);
             auth = document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("op", out var op) && op.ValueKind == JsonValueKind.String && op.GetString() == Ops.Auth
+                && document.RootElement.TryGetProperty("op", out var op) && op.ValueKind == JsonValueKind.String
+                && FrameDispatcher.TryGetString(op, out var name) && name == Ops.Auth
                 ? document.RootElement.Deserialize(ProtocolJsonContext.Default.AuthFrame)
                 : null;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             auth = null;
         }

@@ -49,8 +49,12 @@ internal sealed class FrameDispatcher(
                 return;
             }
 
-            op = opElement.GetString()!;
-            id = root.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : null;
+            if (!TryGetString(opElement, out op!) || !TryGetId(root, out id))
+            {
+                Error(connection, null, ErrorCode.MalformedRequest, "op and id must be valid Unicode strings.");
+                return;
+            }
+
             if (id is { Length: > MaxIdLength })
             {
                 Error(connection, null, ErrorCode.MalformedRequest, $"An id is at most {MaxIdLength} characters.");
@@ -61,9 +65,10 @@ internal sealed class FrameDispatcher(
             {
                 await DispatchAsync(connection, op, id, root, cancellationToken);
             }
-            catch (JsonException)
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
             {
-                Error(connection, id, ErrorCode.MalformedRequest, $"A field of the {op} frame has the wrong type.");
+                // InvalidOperationException: System.Text.Json's answer to a string holding a lone surrogate escape.
+                Error(connection, id, ErrorCode.MalformedRequest, $"A field of the {op} frame has the wrong type or is not valid Unicode.");
             }
         }
     }
@@ -200,6 +205,27 @@ internal sealed class FrameDispatcher(
 
         connection.Reauthenticate(claims.ExpiresAt);
         connection.Send(new OkEvent(id), ProtocolJsonContext.Default.OkEvent);
+    }
+
+    /// <summary>Reads a JSON string; false for one that is not valid Unicode (a lone surrogate escape such as <c>\ud800</c>).</summary>
+    public static bool TryGetString(JsonElement element, out string? value)
+    {
+        try
+        {
+            value = element.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = null;
+            return false;
+        }
+    }
+
+    private static bool TryGetId(JsonElement root, out string? id)
+    {
+        id = null;
+        return !root.TryGetProperty("id", out var element) || element.ValueKind != JsonValueKind.String || TryGetString(element, out id);
     }
 
     private static bool RequireConversation(Connection connection, string? id, string? conversationId)

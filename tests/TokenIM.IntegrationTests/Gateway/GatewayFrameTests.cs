@@ -58,6 +58,18 @@ public sealed class GatewayFrameTests(LiveTokenImFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task Ping_WithoutId_PongWithoutRe()
+    {
+        await using var socket = await OpenAsync();
+
+        await socket.SendTextAsync("""{"op":"ping"}""");
+
+        var pong = await socket.ReceiveAsync();
+        Assert.Equal("pong", pong.Op());
+        Assert.False(pong.Has("re"), pong.GetRawText());
+    }
+
+    [Fact]
     public async Task Frame_IdOver64Characters_MalformedRequest()
     {
         await using var socket = await OpenAsync();

@@ -54,13 +54,15 @@ public sealed class GatewayIsolationTests(LiveTokenImFactory factory) : IClassFi
         await using var receiver = await factory.OpenAsync(b);
         await GatewayHelpers.SettleAsync(sender, receiver);
 
-        // One send at a time: a message's event goes out before its ack, so the peer's order is defined.
+        // Pipelined: on one node a conversation's events go out in seq order and a socket's acks in commit order.
         var sending = Task.Run(async () =>
         {
             for (var i = 1; i <= Messages; i++)
+                await sender.SendAsync(new { op = "send", id = $"{i}", conversationId, clientMsgId = $"iso-{i}", text = $"message {i}" });
+            for (var i = 1; i <= Messages; i++)
             {
-                var ack = await sender.SendAckedAsync(conversationId, $"message {i}", $"iso-{i}", $"{i}");
-                Assert.Equal(i, ack.Long("seq"));
+                var ack = await sender.ReceiveAsync();
+                Assert.Equal(("ack", $"{i}", (long)i), (ack.Op(), ack.Str("re"), ack.Long("seq")));
             }
         });
         var misbehaving = Task.WhenAll(new[] { "garbage", "unknown-ops", "binary", "oversized", "no-auth" }.Select(how => Task.Run(() => MisbehaveAsync(how))));

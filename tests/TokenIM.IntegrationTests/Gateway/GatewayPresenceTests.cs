@@ -76,12 +76,12 @@ public sealed class GatewayPresenceTests(LiveTokenImFactory factory) : IClassFix
     [Fact]
     public async Task Presence_OfflineContact_NotListedOnReady()
     {
-        var (a, b, _) = await factory.PairAsync();
+        // B shares a conversation with A but has no socket: A's ready comes with no presence at all.
+        var (a, _, _) = await factory.PairAsync();
 
         await using var socket = await RawSocket.ConnectAsync(factory.BaseUri, a.Tokens.AccessToken);
 
         Assert.Equal("ready", (await socket.ReceiveAsync()).Op());
         await socket.ExpectQuietAsync();
-        Assert.NotEqual(string.Empty, b.Id);
     }
 }

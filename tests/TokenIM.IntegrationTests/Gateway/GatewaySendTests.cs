@@ -70,6 +70,27 @@ public sealed class GatewaySendTests(LiveTokenImFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task Send_Pipelined_AcksAndPeerEventsInSeqOrder()
+    {
+        const int Count = 200;
+        var (a, b, conversationId) = await factory.PairAsync();
+        await using var sending = await factory.OpenAsync(a);
+        await using var peer = await factory.OpenAsync(b);
+        await GatewayHelpers.SettleAsync(sending, peer);
+
+        for (var i = 1; i <= Count; i++)
+            await sending.SendAsync(new { op = "send", id = $"p{i}", conversationId, clientMsgId = $"pipe-{i}", text = $"message {i}" });
+
+        for (var i = 1; i <= Count; i++)
+        {
+            var ack = await sending.ReceiveAsync();
+            Assert.Equal(("ack", $"p{i}", (long)i), (ack.Op(), ack.Str("re"), ack.Long("seq")));
+            var message = (await peer.ReceiveAsync()).GetProperty("message");
+            Assert.Equal(((long)i, $"message {i}"), (message.Long("seq"), message.Str("text")));
+        }
+    }
+
+    [Fact]
     public async Task Send_SameClientMsgIdAgain_SameAckAndOneMessage()
     {
         var (a, _, conversationId) = await factory.PairAsync();

@@ -181,6 +181,27 @@ public sealed class RealtimeChatTests(LiveTokenImFactory factory) : IClassFixtur
     }
 
     [Fact]
+    public async Task DeliverWholeHistory_NewConversations_StartAtSeqOne()
+    {
+        await using var alice = await SdkDevice.RegisterAsync(factory, seed: 26);
+        await using var bob = await SdkDevice.RegisterAsync(factory, seed: 27, wholeHistory: true);
+        var direct = await alice.Rest.CreateDirectConversationAsync(bob.UserId);
+        for (var i = 1; i <= 3; i++)
+            await alice.Rest.SendMessageAsync(direct.Id, $"before {i}");
+        await bob.ConnectAsync();
+        Assert.Equal([1L, 2, 3], bob.Log.Of(direct.Id).Select(m => m.Seq));
+
+        // Joined while connected, after messages were sent: its history comes too, in order.
+        var group = await alice.Rest.CreateGroupAsync("late", []);
+        await alice.Rest.SendMessageAsync(group.Id, "before bob");
+        await alice.Rest.AddMembersAsync(group.Id, [bob.UserId]);
+        await alice.Rest.SendMessageAsync(group.Id, "after bob");
+
+        await bob.Log.WaitForAsync(group.Id, 2, Timeout, "bob");
+        Assert.Equal(["before bob", "after bob"], bob.Log.Of(group.Id).Select(m => m.Text));
+    }
+
+    [Fact]
     public async Task ReadTypingAndPresence_ReachTheOtherMember()
     {
         await using var alice = await SdkDevice.RegisterAsync(factory, seed: 22);

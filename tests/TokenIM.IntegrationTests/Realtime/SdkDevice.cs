@@ -9,7 +9,7 @@ public sealed class SdkDevice : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    private SdkDevice(TokenImClient rest, int seed)
+    private SdkDevice(TokenImClient rest, int seed, bool wholeHistory)
     {
         Rest = rest;
         // Small back-off so reconnects in tests take milliseconds; a fixed seed so a run can be repeated.
@@ -18,6 +18,7 @@ public sealed class SdkDevice : IAsyncDisposable
             ReconnectBaseDelay = TimeSpan.FromMilliseconds(10),
             ReconnectMaxDelay = TimeSpan.FromMilliseconds(250),
             Random = new Random(seed),
+            DeliverWholeHistory = wholeHistory,
         });
         Log.Attach(Realtime);
         Realtime.StateChanged += (_, change) =>
@@ -41,11 +42,11 @@ public sealed class SdkDevice : IAsyncDisposable
     public string Username => Rest.Tokens!.User.Username;
 
     /// <summary>A new user, signed in on a new device (not connected yet).</summary>
-    public static async Task<SdkDevice> RegisterAsync(LiveTokenImFactory factory, int seed, string prefix = "sdk")
+    public static async Task<SdkDevice> RegisterAsync(LiveTokenImFactory factory, int seed, string prefix = "sdk", bool wholeHistory = false)
     {
         var rest = new TokenImClient(factory.BaseUri);
         await rest.RegisterAsync(factory.NextUsername(prefix), Api.DefaultPassword);
-        return new SdkDevice(rest, seed);
+        return new SdkDevice(rest, seed, wholeHistory);
     }
 
     /// <summary>Another device (session) of an existing user (not connected yet).</summary>
@@ -53,7 +54,7 @@ public sealed class SdkDevice : IAsyncDisposable
     {
         var rest = new TokenImClient(factory.BaseUri);
         await rest.LoginAsync(username, Api.DefaultPassword, $"device-{seed}");
-        return new SdkDevice(rest, seed);
+        return new SdkDevice(rest, seed, wholeHistory: false);
     }
 
     public Task ConnectAsync() => Realtime.ConnectAsync().WaitAsync(Timeout);
