@@ -1,0 +1,15 @@
+using System.CommandLine;
+using TokenIM.Cli.Chat;
+
+namespace TokenIM.Cli;
+
+/// <summary><c>tokenim &lt;command&gt;</c>: each command is a folder of its own; this class only wires them.</summary>
+internal static class TokenImCli
+{
+    public static Task<int> Main(string[] args)
+    {
+        var root = new RootCommand("TokenIM command line: chat from a terminal, administer and measure a server.");
+        root.Subcommands.Add(ChatCommand.Create());
+        return root.Parse(args).InvokeAsync();
+    }
+}
