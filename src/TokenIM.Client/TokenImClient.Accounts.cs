@@ -19,8 +19,8 @@ public sealed partial class TokenImClient
         CancellationToken cancellationToken = default)
     {
         var body = new RegisterRequest(username, password, displayName, deviceName);
-        var answer = await SendAnonymousAsync(HttpMethod.Post, "auth/register", Json(body, ProtocolJsonContext.Default.RegisterRequest),
-            ProtocolJsonContext.Default.TokenResponse, cancellationToken).ConfigureAwait(false);
+        var answer = await SendAnonymousAsync(HttpMethod.Post, "auth/register", Json(body, ProtocolJsonContext.Wire.RegisterRequest),
+            ProtocolJsonContext.Wire.TokenResponse, cancellationToken).ConfigureAwait(false);
         return SignedIn(answer);
     }
 
@@ -35,8 +35,8 @@ public sealed partial class TokenImClient
     public async Task<TokenSet> LoginAsync(string username, string password, string? deviceName = null, CancellationToken cancellationToken = default)
     {
         var body = new LoginRequest(username, password, deviceName);
-        var answer = await SendAnonymousAsync(HttpMethod.Post, "auth/login", Json(body, ProtocolJsonContext.Default.LoginRequest),
-            ProtocolJsonContext.Default.TokenResponse, cancellationToken).ConfigureAwait(false);
+        var answer = await SendAnonymousAsync(HttpMethod.Post, "auth/login", Json(body, ProtocolJsonContext.Wire.LoginRequest),
+            ProtocolJsonContext.Wire.TokenResponse, cancellationToken).ConfigureAwait(false);
         return SignedIn(answer);
     }
 
@@ -72,12 +72,12 @@ public sealed partial class TokenImClient
     /// <param name="cancellationToken">Cancels the request.</param>
     public Task ChangePasswordAsync(string currentPassword, string newPassword, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, "auth/password",
-            Json(new ChangePasswordRequest(currentPassword, newPassword), ProtocolJsonContext.Default.ChangePasswordRequest), cancellationToken);
+            Json(new ChangePasswordRequest(currentPassword, newPassword), ProtocolJsonContext.Wire.ChangePasswordRequest), cancellationToken);
 
     /// <summary>The user's active sessions (devices), newest first (<c>GET /auth/sessions</c>); <c>current</c> marks this one.</summary>
     /// <param name="cancellationToken">Cancels the request.</param>
     public async Task<IReadOnlyList<SessionDto>> GetSessionsAsync(CancellationToken cancellationToken = default) =>
-        (await SendAsync(HttpMethod.Get, "auth/sessions", null, ProtocolJsonContext.Default.SessionList, cancellationToken)
+        (await SendAsync(HttpMethod.Get, "auth/sessions", null, ProtocolJsonContext.Wire.SessionList, cancellationToken)
             .ConfigureAwait(false)).Sessions;
 
     /// <summary>
@@ -97,20 +97,20 @@ public sealed partial class TokenImClient
     /// <summary>The signed-in user (<c>GET /users/me</c>).</summary>
     /// <param name="cancellationToken">Cancels the request.</param>
     public Task<UserDto> GetMeAsync(CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Get, "users/me", null, ProtocolJsonContext.Default.UserDto, cancellationToken);
+        SendAsync(HttpMethod.Get, "users/me", null, ProtocolJsonContext.Wire.UserDto, cancellationToken);
 
     /// <summary>Changes the signed-in user's display name (<c>PATCH /users/me</c>). Refusal: <c>validation_failed</c>.</summary>
     /// <param name="displayName">1–64 characters without control characters.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     public Task<UserDto> UpdateMeAsync(string displayName, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Patch, "users/me", Json(new UpdateProfileRequest(displayName), ProtocolJsonContext.Default.UpdateProfileRequest),
-            ProtocolJsonContext.Default.UserDto, cancellationToken);
+        SendAsync(HttpMethod.Patch, "users/me", Json(new UpdateProfileRequest(displayName), ProtocolJsonContext.Wire.UpdateProfileRequest),
+            ProtocolJsonContext.Wire.UserDto, cancellationToken);
 
     /// <summary>A user by id (<c>GET /users/{id}</c>). Refusal: <c>user_not_found</c>.</summary>
     /// <param name="userId">The user.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     public Task<UserDto> GetUserAsync(string userId, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Get, $"users/{Segment(userId)}", null, ProtocolJsonContext.Default.UserDto, cancellationToken);
+        SendAsync(HttpMethod.Get, $"users/{Segment(userId)}", null, ProtocolJsonContext.Wire.UserDto, cancellationToken);
 
     /// <summary>
     /// Users whose username starts with <paramref name="query"/>, by username (<c>GET /users?query=</c>).
@@ -122,6 +122,6 @@ public sealed partial class TokenImClient
     public async Task<IReadOnlyList<UserDto>> SearchUsersAsync(string query, int? limit = null, CancellationToken cancellationToken = default)
     {
         var path = $"users?query={Uri.EscapeDataString(query)}" + (limit is { } n ? $"&limit={n}" : "");
-        return (await SendAsync(HttpMethod.Get, path, null, ProtocolJsonContext.Default.UserList, cancellationToken).ConfigureAwait(false)).Users;
+        return (await SendAsync(HttpMethod.Get, path, null, ProtocolJsonContext.Wire.UserList, cancellationToken).ConfigureAwait(false)).Users;
     }
 }

@@ -15,8 +15,8 @@ public sealed partial class TokenImClient
     /// <param name="cancellationToken">Cancels the request.</param>
     public Task<ConversationDto> CreateDirectConversationAsync(string peerId, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, "conversations",
-            Json(new CreateConversationRequest(ConversationTypes.Direct, PeerId: peerId), ProtocolJsonContext.Default.CreateConversationRequest),
-            ProtocolJsonContext.Default.ConversationDto, cancellationToken);
+            Json(new CreateConversationRequest(ConversationTypes.Direct, PeerId: peerId), ProtocolJsonContext.Wire.CreateConversationRequest),
+            ProtocolJsonContext.Wire.ConversationDto, cancellationToken);
 
     /// <summary>
     /// Creates a group owned by the caller (<c>POST /conversations</c>). Refusals: <c>validation_failed</c>,
@@ -28,20 +28,20 @@ public sealed partial class TokenImClient
     public Task<ConversationDto> CreateGroupAsync(string title, IEnumerable<string>? memberIds = null, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, "conversations",
             Json(new CreateConversationRequest(ConversationTypes.Group, Title: title, MemberIds: memberIds?.ToArray() ?? []),
-                ProtocolJsonContext.Default.CreateConversationRequest),
-            ProtocolJsonContext.Default.ConversationDto, cancellationToken);
+                ProtocolJsonContext.Wire.CreateConversationRequest),
+            ProtocolJsonContext.Wire.ConversationDto, cancellationToken);
 
     /// <summary>Every conversation the caller is a member of, most recently active first (<c>GET /conversations</c>).</summary>
     /// <param name="cancellationToken">Cancels the request.</param>
     public async Task<IReadOnlyList<ConversationDto>> GetConversationsAsync(CancellationToken cancellationToken = default) =>
-        (await SendAsync(HttpMethod.Get, "conversations", null, ProtocolJsonContext.Default.ConversationList, cancellationToken)
+        (await SendAsync(HttpMethod.Get, "conversations", null, ProtocolJsonContext.Wire.ConversationList, cancellationToken)
             .ConfigureAwait(false)).Conversations;
 
     /// <summary>One conversation (<c>GET /conversations/{id}</c>). Refusal: <c>conversation_not_found</c> (also when not a member).</summary>
     /// <param name="conversationId">The conversation.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     public Task<ConversationDto> GetConversationAsync(string conversationId, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Get, $"conversations/{Segment(conversationId)}", null, ProtocolJsonContext.Default.ConversationDto, cancellationToken);
+        SendAsync(HttpMethod.Get, $"conversations/{Segment(conversationId)}", null, ProtocolJsonContext.Wire.ConversationDto, cancellationToken);
 
     /// <summary>
     /// Renames a group (<c>PATCH /conversations/{id}</c>, owners and admins). Refusals: <c>permission_denied</c>,
@@ -52,14 +52,14 @@ public sealed partial class TokenImClient
     /// <param name="cancellationToken">Cancels the request.</param>
     public Task<ConversationDto> RenameGroupAsync(string conversationId, string title, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Patch, $"conversations/{Segment(conversationId)}",
-            Json(new UpdateConversationRequest(title), ProtocolJsonContext.Default.UpdateConversationRequest),
-            ProtocolJsonContext.Default.ConversationDto, cancellationToken);
+            Json(new UpdateConversationRequest(title), ProtocolJsonContext.Wire.UpdateConversationRequest),
+            ProtocolJsonContext.Wire.ConversationDto, cancellationToken);
 
     /// <summary>The members with their roles and read markers, in joining order (<c>GET /conversations/{id}/members</c>).</summary>
     /// <param name="conversationId">The conversation.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     public async Task<IReadOnlyList<MemberDto>> GetMembersAsync(string conversationId, CancellationToken cancellationToken = default) =>
-        (await SendAsync(HttpMethod.Get, $"conversations/{Segment(conversationId)}/members", null, ProtocolJsonContext.Default.MemberList,
+        (await SendAsync(HttpMethod.Get, $"conversations/{Segment(conversationId)}/members", null, ProtocolJsonContext.Wire.MemberList,
             cancellationToken).ConfigureAwait(false)).Members;
 
     /// <summary>
@@ -73,8 +73,8 @@ public sealed partial class TokenImClient
     {
         ArgumentNullException.ThrowIfNull(userIds);
         return SendAsync(HttpMethod.Post, $"conversations/{Segment(conversationId)}/members",
-            Json(new AddMembersRequest(userIds.ToArray()), ProtocolJsonContext.Default.AddMembersRequest),
-            ProtocolJsonContext.Default.ConversationDto, cancellationToken);
+            Json(new AddMembersRequest(userIds.ToArray()), ProtocolJsonContext.Wire.AddMembersRequest),
+            ProtocolJsonContext.Wire.ConversationDto, cancellationToken);
     }
 
     /// <summary>
@@ -99,8 +99,8 @@ public sealed partial class TokenImClient
     /// <param name="cancellationToken">Cancels the request.</param>
     public Task<MemberDto> SetRoleAsync(string conversationId, string userId, string role, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Patch, $"conversations/{Segment(conversationId)}/members/{Segment(userId)}",
-            Json(new UpdateMemberRequest(role), ProtocolJsonContext.Default.UpdateMemberRequest),
-            ProtocolJsonContext.Default.MemberDto, cancellationToken);
+            Json(new UpdateMemberRequest(role), ProtocolJsonContext.Wire.UpdateMemberRequest),
+            ProtocolJsonContext.Wire.MemberDto, cancellationToken);
 
     /// <summary>
     /// A page of history, ascending by seq (<c>GET /conversations/{id}/messages</c>). Both bounds are exclusive:
@@ -125,7 +125,7 @@ public sealed partial class TokenImClient
             path.Append(separator).Append(name).Append('=').Append(number.ToString(CultureInfo.InvariantCulture));
             separator = '&';
         }
-        return SendAsync(HttpMethod.Get, path.ToString(), null, ProtocolJsonContext.Default.MessagePage, cancellationToken);
+        return SendAsync(HttpMethod.Get, path.ToString(), null, ProtocolJsonContext.Wire.MessagePage, cancellationToken);
     }
 
     /// <summary>
@@ -140,8 +140,8 @@ public sealed partial class TokenImClient
     /// <param name="cancellationToken">Cancels the request (the message may still have been stored).</param>
     public Task<MessageDto> SendMessageAsync(string conversationId, string text, string? clientMsgId = null, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, $"conversations/{Segment(conversationId)}/messages",
-            Json(new SendMessageRequest(clientMsgId ?? NewClientMsgId(), text), ProtocolJsonContext.Default.SendMessageRequest),
-            ProtocolJsonContext.Default.MessageDto, cancellationToken);
+            Json(new SendMessageRequest(clientMsgId ?? NewClientMsgId(), text), ProtocolJsonContext.Wire.SendMessageRequest),
+            ProtocolJsonContext.Wire.MessageDto, cancellationToken);
 
     /// <summary>
     /// Moves the caller's read marker forward to <paramref name="seq"/> (<c>POST /conversations/{id}/read</c>); a lower
@@ -152,7 +152,7 @@ public sealed partial class TokenImClient
     /// <param name="cancellationToken">Cancels the request.</param>
     public Task MarkReadAsync(string conversationId, long seq, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, $"conversations/{Segment(conversationId)}/read",
-            Json(new ReadRequest(seq), ProtocolJsonContext.Default.ReadRequest), cancellationToken);
+            Json(new ReadRequest(seq), ProtocolJsonContext.Wire.ReadRequest), cancellationToken);
 
     /// <summary>A fresh idempotency key for a send: a UUID without dashes (32 characters).</summary>
     public static string NewClientMsgId() => Guid.NewGuid().ToString("N");

@@ -95,7 +95,7 @@ public sealed partial class TokenImClient
         {
             try
             {
-                problem = await response.Content.ReadFromJsonAsync(ProtocolJsonContext.Default.ProblemDto, cancellationToken)
+                problem = await response.Content.ReadFromJsonAsync(ProtocolJsonContext.Wire.ProblemDto, cancellationToken)
                     .ConfigureAwait(false);
             }
             catch (JsonException)

@@ -191,7 +191,7 @@ public sealed partial class TokenImClient : IDisposable
         var cancellation = _disposed.Token;
         using var request = new HttpRequestMessage(HttpMethod.Post, ApiPath("auth/refresh"))
         {
-            Content = JsonContent.Create(new RefreshRequest(seen.RefreshToken), ProtocolJsonContext.Default.RefreshRequest),
+            Content = JsonContent.Create(new RefreshRequest(seen.RefreshToken), ProtocolJsonContext.Wire.RefreshRequest),
         };
         using var response = await _http.SendAsync(request, cancellation).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
@@ -201,7 +201,7 @@ public sealed partial class TokenImClient : IDisposable
                 EndSession(seen, error.Code);
             throw error;
         }
-        var answer = await ReadAsync(response, ProtocolJsonContext.Default.TokenResponse, cancellation).ConfigureAwait(false);
+        var answer = await ReadAsync(response, ProtocolJsonContext.Wire.TokenResponse, cancellation).ConfigureAwait(false);
         var fresh = TokenSet.From(answer, _time.GetUtcNow(), _options.RefreshRatio);
         lock (_lock)
         {

@@ -103,4 +103,10 @@ public sealed record ErrorCode(string Code, int Status, string Title, string Cli
         ConversationNotFound, SessionNotFound, NotFound, MethodNotAllowed, ConversationIsDirect, GroupFull,
         RateLimited, UnknownOp, TooManyConnections, InternalError,
     ];
+
+    /// <summary>The catalogue entry for a wire code, or null for a code this version does not know (treat it by its HTTP status).</summary>
+    public static ErrorCode? TryFind(string? code) =>
+        code is not null && s_byCode.Value.TryGetValue(code, out var found) ? found : null;
+
+    private static readonly Lazy<Dictionary<string, ErrorCode>> s_byCode = new(() => All.ToDictionary(c => c.Code, StringComparer.Ordinal));
 }

@@ -200,7 +200,7 @@ public sealed partial class TokenImRealtimeClient
     {
         try
         {
-            await RequestAsync<OkEvent>(connection, id => Frames.Encode(new RefreshFrame(id, accessToken), ProtocolJsonContext.Default.RefreshFrame),
+            await RequestAsync<OkEvent>(connection, id => Frames.Encode(new RefreshFrame(id, accessToken), ProtocolJsonContext.Wire.RefreshFrame),
                 CancellationToken.None).ConfigureAwait(false);
             connection.AccessToken = accessToken;
         }

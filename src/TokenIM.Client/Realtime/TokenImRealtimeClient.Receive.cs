@@ -55,7 +55,7 @@ public sealed partial class TokenImRealtimeClient
 
     private void Dispatch(RealtimeConnection connection, ReadOnlySpan<byte> frame)
     {
-        var json = ProtocolJsonContext.Default;
+        var json = ProtocolJsonContext.Wire;
         var op = Frames.ReadOp(frame);
         if (InboundFilter is { } filter && !filter(op))
             return;
@@ -207,7 +207,7 @@ public sealed partial class TokenImRealtimeClient
                     after = stream.Cursor;
                 }
                 var synced = await RequestAsync<SyncedEvent>(run.Connection,
-                    id => Frames.Encode(new SyncFrame(id, conversationId, after, Volatile.Read(ref _syncLimit)), ProtocolJsonContext.Default.SyncFrame),
+                    id => Frames.Encode(new SyncFrame(id, conversationId, after, Volatile.Read(ref _syncLimit)), ProtocolJsonContext.Wire.SyncFrame),
                     CancellationToken.None).ConfigureAwait(false);
                 lock (_lock)
                 {

@@ -32,7 +32,7 @@ public sealed partial class TokenImRealtimeClient
         _sendsByRequest[send.RequestId] = send;
         // A refused write means the socket is ending: the send stays pending and goes out after the next ready.
         connection.TrySend(Frames.Encode(new SendFrame(send.RequestId, send.ConversationId, send.ClientMsgId, send.Text),
-            ProtocolJsonContext.Default.SendFrame));
+            ProtocolJsonContext.Wire.SendFrame));
     }
 
     /// <summary>

@@ -216,7 +216,7 @@ public sealed partial class TokenImRealtimeClient : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(conversationId);
         var live = Live;
-        if (live is not null && live.TrySend(Frames.Encode(new ReadFrame(conversationId, seq, NextId()), ProtocolJsonContext.Default.ReadFrame)))
+        if (live is not null && live.TrySend(Frames.Encode(new ReadFrame(conversationId, seq, NextId()), ProtocolJsonContext.Wire.ReadFrame)))
             return Task.CompletedTask;
         return _rest.MarkReadAsync(conversationId, seq, cancellationToken);
     }
@@ -226,7 +226,7 @@ public sealed partial class TokenImRealtimeClient : IAsyncDisposable
     public Task TypingAsync(string conversationId)
     {
         ArgumentException.ThrowIfNullOrEmpty(conversationId);
-        Live?.TrySend(Frames.Encode(new TypingFrame(conversationId), ProtocolJsonContext.Default.TypingFrame));
+        Live?.TrySend(Frames.Encode(new TypingFrame(conversationId), ProtocolJsonContext.Wire.TypingFrame));
         return Task.CompletedTask;
     }
 
@@ -236,7 +236,7 @@ public sealed partial class TokenImRealtimeClient : IAsyncDisposable
     {
         var live = Live ?? throw new TokenImConnectionException("Not connected.");
         var started = _time.GetTimestamp();
-        await RequestAsync<PongEvent>(live, id => Frames.Encode(new PingFrame(id), ProtocolJsonContext.Default.PingFrame), cancellationToken)
+        await RequestAsync<PongEvent>(live, id => Frames.Encode(new PingFrame(id), ProtocolJsonContext.Wire.PingFrame), cancellationToken)
             .ConfigureAwait(false);
         return _time.GetElapsedTime(started);
     }

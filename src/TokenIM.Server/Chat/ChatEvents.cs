@@ -16,20 +16,20 @@ internal sealed class ChatEvents(IBus bus, IConversationStore store)
 {
     /// <summary>A new message: to every member's every socket, but the one that sent it (it got the ack).</summary>
     public Task MessageCreatedAsync(MessageDto message, IReadOnlyList<string> memberIds, string? exceptConnectionId) =>
-        PublishAsync(memberIds, new MessageEvent(message), ProtocolJsonContext.Default.MessageEvent, exceptConnectionId);
+        PublishAsync(memberIds, new MessageEvent(message), ProtocolJsonContext.Wire.MessageEvent, exceptConnectionId);
 
     /// <summary>A read marker moved: to the user's other sockets and to the other members.</summary>
     public async Task ReceiptAsync(string conversationId, string userId, long seq, string? exceptConnectionId, CancellationToken cancellationToken)
     {
         var members = await store.GetMembersAsync(conversationId, cancellationToken);
-        await PublishAsync(members.Select(m => m.UserId).ToList(), new ReceiptEvent(conversationId, userId, seq), ProtocolJsonContext.Default.ReceiptEvent, exceptConnectionId);
+        await PublishAsync(members.Select(m => m.UserId).ToList(), new ReceiptEvent(conversationId, userId, seq), ProtocolJsonContext.Wire.ReceiptEvent, exceptConnectionId);
     }
 
     public Task TypingAsync(string conversationId, string userId, IReadOnlyList<string> recipients) =>
-        PublishAsync(recipients, new TypingEvent(conversationId, userId), ProtocolJsonContext.Default.TypingEvent, null);
+        PublishAsync(recipients, new TypingEvent(conversationId, userId), ProtocolJsonContext.Wire.TypingEvent, null);
 
     public Task PresenceAsync(string userId, bool online, DateTimeOffset? lastSeenAt, IReadOnlyList<string> audience) =>
-        PublishAsync(audience, new PresenceEvent(userId, online, lastSeenAt), ProtocolJsonContext.Default.PresenceEvent, null);
+        PublishAsync(audience, new PresenceEvent(userId, online, lastSeenAt), ProtocolJsonContext.Wire.PresenceEvent, null);
 
     /// <summary>
     /// A conversation changed: each member gets it as they see it (their own read marker and role), so this event is
@@ -59,7 +59,7 @@ internal sealed class ChatEvents(IBus bus, IConversationStore store)
     }
 
     private Task PublishOneAsync(string userId, string conversationEvent, ConversationView view) =>
-        PublishAsync([userId], new ConversationEvent(conversationEvent, view.ToDto()), ProtocolJsonContext.Default.ConversationEvent, null);
+        PublishAsync([userId], new ConversationEvent(conversationEvent, view.ToDto()), ProtocolJsonContext.Wire.ConversationEvent, null);
 
     private async Task PublishAsync<T>(IReadOnlyList<string> userIds, T frame, JsonTypeInfo<T> typeInfo, string? exceptConnectionId)
     {

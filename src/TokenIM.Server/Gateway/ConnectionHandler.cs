@@ -50,9 +50,9 @@ internal sealed partial class ConnectionHandler(
 
             registered = true;
             LogConnected(logger, connection.UserId, connection.Id);
-            connection.Send(new ReadyEvent(connection.UserId, connection.SessionId, time.GetUtcNow()), ProtocolJsonContext.Default.ReadyEvent);
+            connection.Send(new ReadyEvent(connection.UserId, connection.SessionId, time.GetUtcNow()), ProtocolJsonContext.Wire.ReadyEvent);
             foreach (var contact in await realtime.OnlineContactsAsync(connection.UserId, CancellationToken.None))
-                connection.Send(new PresenceEvent(contact, true), ProtocolJsonContext.Default.PresenceEvent);
+                connection.Send(new PresenceEvent(contact, true), ProtocolJsonContext.Wire.PresenceEvent);
             if (outcome == RegisterResult.FirstOfUser)
                 await realtime.PresenceChangedAsync(connection.UserId, online: true, CancellationToken.None);
 
@@ -98,7 +98,7 @@ internal sealed partial class ConnectionHandler(
             auth = document.RootElement.ValueKind == JsonValueKind.Object
                 && document.RootElement.TryGetProperty("op", out var op) && op.ValueKind == JsonValueKind.String
                 && FrameDispatcher.TryGetString(op, out var name) && name == Ops.Auth
-                ? document.RootElement.Deserialize(ProtocolJsonContext.Default.AuthFrame)
+                ? document.RootElement.Deserialize(ProtocolJsonContext.Wire.AuthFrame)
                 : null;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)

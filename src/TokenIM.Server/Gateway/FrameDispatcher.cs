@@ -78,26 +78,26 @@ internal sealed class FrameDispatcher(
         switch (op)
         {
             case Ops.Send:
-                await SendAsync(connection, id, root.Deserialize(ProtocolJsonContext.Default.SendFrame)!, cancellationToken);
+                await SendAsync(connection, id, root.Deserialize(ProtocolJsonContext.Wire.SendFrame)!, cancellationToken);
                 break;
             case Ops.Sync:
-                await SyncAsync(connection, id, root.Deserialize(ProtocolJsonContext.Default.SyncFrame)!, cancellationToken);
+                await SyncAsync(connection, id, root.Deserialize(ProtocolJsonContext.Wire.SyncFrame)!, cancellationToken);
                 break;
             case Ops.Read:
-                var read = root.Deserialize(ProtocolJsonContext.Default.ReadFrame)!;
+                var read = root.Deserialize(ProtocolJsonContext.Wire.ReadFrame)!;
                 if (RequireConversation(connection, id, read.ConversationId))
                     Reply(connection, id, await messages.MarkReadAsync(connection.UserId, read.ConversationId!, new ReadRequest(read.Seq), cancellationToken, connection.Id));
                 break;
             case Ops.Typing:
-                var typing = root.Deserialize(ProtocolJsonContext.Default.TypingFrame)!;
+                var typing = root.Deserialize(ProtocolJsonContext.Wire.TypingFrame)!;
                 if (RequireConversation(connection, id, typing.ConversationId))
                     Reply(connection, id, await realtime.TypingAsync(connection.UserId, typing.ConversationId!, cancellationToken));
                 break;
             case Ops.Ping:
-                connection.Send(new PongEvent(id), ProtocolJsonContext.Default.PongEvent);
+                connection.Send(new PongEvent(id), ProtocolJsonContext.Wire.PongEvent);
                 break;
             case Ops.Refresh:
-                await RefreshAsync(connection, id, root.Deserialize(ProtocolJsonContext.Default.RefreshFrame)!, cancellationToken);
+                await RefreshAsync(connection, id, root.Deserialize(ProtocolJsonContext.Wire.RefreshFrame)!, cancellationToken);
                 break;
             case Ops.Auth:
                 Error(connection, id, ErrorCode.MalformedRequest, "The socket is already authenticated.");
@@ -166,7 +166,7 @@ internal sealed class FrameDispatcher(
         }
 
         var message = outcome.Value.Message;
-        connection.Send(new AckEvent(id, message.ConversationId, message.ClientMsgId, message.Id, message.Seq, message.CreatedAt), ProtocolJsonContext.Default.AckEvent);
+        connection.Send(new AckEvent(id, message.ConversationId, message.ClientMsgId, message.Id, message.Seq, message.CreatedAt), ProtocolJsonContext.Wire.AckEvent);
     }
 
     private async Task SyncAsync(Connection connection, string? id, SyncFrame frame, CancellationToken cancellationToken)
@@ -175,7 +175,7 @@ internal sealed class FrameDispatcher(
             return;
         var page = await messages.GetPageAsync(connection.UserId, frame.ConversationId!, frame.AfterSeq ?? 0, null, frame.Limit, cancellationToken, MaxSyncLimit, DefaultSyncLimit);
         if (page.IsSuccess)
-            connection.Send(new SyncedEvent(id, frame.ConversationId!, page.Value!.Messages, page.Value.HasMore), ProtocolJsonContext.Default.SyncedEvent);
+            connection.Send(new SyncedEvent(id, frame.ConversationId!, page.Value!.Messages, page.Value.HasMore), ProtocolJsonContext.Wire.SyncedEvent);
         else
             Error(connection, id, page.Error!);
     }
@@ -204,7 +204,7 @@ internal sealed class FrameDispatcher(
         }
 
         connection.Reauthenticate(claims.ExpiresAt);
-        connection.Send(new OkEvent(id), ProtocolJsonContext.Default.OkEvent);
+        connection.Send(new OkEvent(id), ProtocolJsonContext.Wire.OkEvent);
     }
 
     /// <summary>Reads a JSON string; false for one that is not valid Unicode (a lone surrogate escape such as <c>\ud800</c>).</summary>
@@ -243,12 +243,12 @@ internal sealed class FrameDispatcher(
     }
 
     public static void Error(Connection connection, string? re, ErrorCode code, string message) =>
-        connection.Send(new ErrorEvent(re, code.Code, message), ProtocolJsonContext.Default.ErrorEvent);
+        connection.Send(new ErrorEvent(re, code.Code, message), ProtocolJsonContext.Wire.ErrorEvent);
 
     public static void Error(Connection connection, string? re, Failure failure) =>
         connection.Send(
             new ErrorEvent(re, failure.Code.Code, failure.Detail, failure.RetryAfter is { } wait ? (long)Math.Ceiling(wait.TotalMilliseconds) : null, failure.Errors),
-            ProtocolJsonContext.Default.ErrorEvent);
+            ProtocolJsonContext.Wire.ErrorEvent);
 
     private static string Truncate(string op) => op.Length <= 32 ? op : op[..32] + "…";
 }

@@ -35,6 +35,8 @@ internal static class HostingExtensions
             // timestamps come out as "+00:00" instead of the protocol's "Z".
             json.SerializerOptions.DefaultIgnoreCondition = ProtocolJsonContext.Default.Options.DefaultIgnoreCondition;
             json.SerializerOptions.NumberHandling = ProtocolJsonContext.Default.Options.NumberHandling;
+            // As on the socket (ProtocolJsonContext.Wire): text outside ASCII as UTF-8, not \uXXXX.
+            json.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
             json.SerializerOptions.Converters.Add(new UtcTimestampConverter());
         });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
