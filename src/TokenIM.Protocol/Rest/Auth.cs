@@ -5,16 +5,18 @@ namespace TokenIM.Protocol.Rest;
 /// <param name="Password">8–128 characters, not on the common-password list.</param>
 /// <param name="DisplayName">Up to 64 characters; defaults to the username.</param>
 /// <param name="DeviceName">Names the session this registration signs in (up to 64 characters).</param>
-public sealed record RegisterRequest(string? Username, string? Password, string? DisplayName = null, string? DeviceName = null);
+/// <param name="RefreshTokenCookie">Browsers: true to receive the refresh token only as an HttpOnly cookie (the body's <c>refreshToken</c> is then empty).</param>
+public sealed record RegisterRequest(string? Username, string? Password, string? DisplayName = null, string? DeviceName = null, bool? RefreshTokenCookie = null);
 
 /// <summary>Body of <c>POST /api/v1/auth/login</c>.</summary>
 /// <param name="Username">The username, in any case.</param>
 /// <param name="Password">The password.</param>
 /// <param name="DeviceName">Names the new session in the session list (up to 64 characters).</param>
-public sealed record LoginRequest(string? Username, string? Password, string? DeviceName = null);
+/// <param name="RefreshTokenCookie">Browsers: true to receive the refresh token only as an HttpOnly cookie (the body's <c>refreshToken</c> is then empty).</param>
+public sealed record LoginRequest(string? Username, string? Password, string? DeviceName = null, bool? RefreshTokenCookie = null);
 
 /// <summary>Body of <c>POST /api/v1/auth/refresh</c>.</summary>
-/// <param name="RefreshToken">The refresh token from the last token response.</param>
+/// <param name="RefreshToken">The refresh token from the last token response; absent in cookie mode (the <c>tokenim_refresh</c> cookie is used).</param>
 public sealed record RefreshRequest(string? RefreshToken);
 
 /// <summary>Body of <c>POST /api/v1/auth/password</c>: changes the password and ends every other session.</summary>

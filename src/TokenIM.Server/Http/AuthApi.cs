@@ -31,26 +31,42 @@ internal static class AuthApi
         RegisterRequest request, AccountService accounts, HttpContext context, CancellationToken cancellationToken)
     {
         var result = await accounts.RegisterAsync(request, RateLimiting.AddressOf(context), cancellationToken);
-        return result.IsSuccess ? TypedResults.Created($"{ApiRoutes.Base}/users/{result.Value!.User.Id}", result.Value) : result.Error!.ToProblem();
+        if (!result.IsSuccess)
+            return result.Error!.ToProblem();
+        var tokens = request.RefreshTokenCookie == true ? RefreshCookie.Apply(context, result.Value!) : result.Value!;
+        return TypedResults.Created($"{ApiRoutes.Base}/users/{tokens.User.Id}", tokens);
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> LoginAsync(
         LoginRequest request, AccountService accounts, HttpContext context, CancellationToken cancellationToken)
     {
         var result = await accounts.LoginAsync(request, RateLimiting.AddressOf(context), cancellationToken);
-        return result.IsSuccess ? TypedResults.Ok(result.Value) : result.Error!.ToProblem();
+        if (!result.IsSuccess)
+            return result.Error!.ToProblem();
+        return TypedResults.Ok(request.RefreshTokenCookie == true ? RefreshCookie.Apply(context, result.Value!) : result.Value!);
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> RefreshAsync(
         RefreshRequest request, SessionService sessions, HttpContext context, CancellationToken cancellationToken)
     {
-        var result = await sessions.RefreshAsync(request.RefreshToken, RateLimiting.AddressOf(context), cancellationToken);
-        return result.IsSuccess ? TypedResults.Ok(result.Value) : result.Error!.ToProblem();
+        // Cookie mode: no token in the body, the cookie carries it, and the new one goes back the same way.
+        var cookieMode = string.IsNullOrEmpty(request.RefreshToken) && RefreshCookie.Read(context) is not null;
+        var token = cookieMode ? RefreshCookie.Read(context) : request.RefreshToken;
+        var result = await sessions.RefreshAsync(token, RateLimiting.AddressOf(context), cancellationToken);
+        if (!result.IsSuccess)
+        {
+            if (cookieMode)
+                RefreshCookie.Clear(context);
+            return result.Error!.ToProblem();
+        }
+
+        return TypedResults.Ok(cookieMode ? RefreshCookie.Apply(context, result.Value!) : result.Value!);
     }
 
-    private static async Task<NoContent> LogoutAsync(ClaimsPrincipal user, SessionService sessions, CancellationToken cancellationToken)
+    private static async Task<NoContent> LogoutAsync(ClaimsPrincipal user, SessionService sessions, HttpContext context, CancellationToken cancellationToken)
     {
         await sessions.RevokeAsync(user.GetUserId(), user.GetSessionId(), cancellationToken);
+        RefreshCookie.Clear(context);
         return TypedResults.NoContent();
     }
 
