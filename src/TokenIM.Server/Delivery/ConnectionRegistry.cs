@@ -17,8 +17,12 @@ internal sealed class ConnectionRegistry
     /// <summary>Users with at least one socket on this node.</summary>
     public int UserCount => _byUser.Count;
 
-    /// <summary>Adds the socket unless its user is at <paramref name="perUserLimit"/> or the node at <paramref name="nodeLimit"/>.</summary>
-    public RegisterResult TryRegister(IClientConnection connection, int perUserLimit, int nodeLimit)
+    /// <summary>
+    /// Adds the socket unless its user is at <paramref name="perUserLimit"/> or the node at <paramref name="nodeLimit"/>.
+    /// <paramref name="beforeVisible"/> runs once the limits passed and before any delivery can reach the socket (it
+    /// queues <c>ready</c>, which must be the first frame); it must not block.
+    /// </summary>
+    public RegisterResult TryRegister(IClientConnection connection, int perUserLimit, int nodeLimit, Action? beforeVisible = null)
     {
         if (Interlocked.Increment(ref _count) > nodeLimit)
         {
@@ -40,6 +44,7 @@ internal sealed class ConnectionRegistry
                     return RegisterResult.UserFull;
                 }
 
+                beforeVisible?.Invoke();
                 set.Connections.Add(connection);
                 return set.Connections.Count == 1 ? RegisterResult.FirstOfUser : RegisterResult.Registered;
             }

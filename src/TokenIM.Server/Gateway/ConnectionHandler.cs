@@ -39,7 +39,8 @@ internal sealed partial class ConnectionHandler(
                 return;
             connection.Authenticate(claims.UserId, claims.SessionId, claims.ExpiresAt);
 
-            var outcome = registry.TryRegister(connection, options.Value.Limits.SocketsPerUser, settings.MaxConnections);
+            var outcome = registry.TryRegister(connection, options.Value.Limits.SocketsPerUser, settings.MaxConnections,
+                () => connection.Send(new ReadyEvent(connection.UserId, connection.SessionId, time.GetUtcNow()), ProtocolJsonContext.Wire.ReadyEvent));
             if (outcome is RegisterResult.UserFull or RegisterResult.NodeFull)
             {
                 FrameDispatcher.Error(connection, null, ErrorCode.TooManyConnections,
@@ -50,7 +51,6 @@ internal sealed partial class ConnectionHandler(
 
             registered = true;
             LogConnected(logger, connection.UserId, connection.Id);
-            connection.Send(new ReadyEvent(connection.UserId, connection.SessionId, time.GetUtcNow()), ProtocolJsonContext.Wire.ReadyEvent);
             foreach (var contact in await realtime.OnlineContactsAsync(connection.UserId, CancellationToken.None))
                 connection.Send(new PresenceEvent(contact, true), ProtocolJsonContext.Wire.PresenceEvent);
             if (outcome == RegisterResult.FirstOfUser)

@@ -45,6 +45,22 @@ public sealed class ConnectionRegistryTests
     }
 
     [Fact]
+    public void TryRegister_RunsBeforeVisibleBeforeTheSocketCanBeFound_AndNotWhenRefused()
+    {
+        var registry = new ConnectionRegistry();
+        var seenBefore = -1;
+        var connection = new FakeConnection("1", "alice");
+
+        registry.TryRegister(connection, 1, 10, () => seenBefore = registry.Get("alice").Length);
+        var refusedRan = false;
+        registry.TryRegister(new FakeConnection("2", "alice"), 1, 10, () => refusedRan = true);
+
+        Assert.Equal(0, seenBefore);
+        Assert.Same(connection, Assert.Single(registry.Get("alice")));
+        Assert.False(refusedRan);
+    }
+
+    [Fact]
     public void Unregister_TrueOnlyForTheLastSocketOfAUser()
     {
         var registry = new ConnectionRegistry();
