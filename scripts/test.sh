@@ -27,6 +27,15 @@ check() {
 if ! command -v dotnet >/dev/null; then
   echo "FAILED: the .NET SDK 10 is required (dotnet on PATH)"; echo "0 passed, 1 failed"; exit 1
 fi
+# The browser tests drive Debian's Chromium (never a downloaded browser). A second try covers a busy dpkg lock.
+install_chromium() { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+if [ ! -x /usr/bin/chromium ]; then
+  install_chromium >"$log/chromium.out" 2>&1 || { sleep 30; install_chromium >>"$log/chromium.out" 2>&1; }
+  if [ ! -x /usr/bin/chromium ]; then
+    tail -n 20 "$log/chromium.out"; echo "FAILED: apt-get install chromium (the browser tests need /usr/bin/chromium)"
+    echo "0 passed, 1 failed"; exit 1
+  fi
+fi
 dotnet tool restore >/dev/null || { echo "FAILED: dotnet tool restore"; echo "0 passed, 1 failed"; exit 1; }
 if ! dotnet build TokenIM.slnx -c Release -v quiet -nologo 2>&1 | tee "$log/build.out" | grep -E ' error |^Build FAILED' ; then :; fi
 if ! grep -q "Build succeeded" "$log/build.out"; then
@@ -49,7 +58,21 @@ if [ "$test_rc" -ne 0 ] && [ "$t_failed" -eq 0 ]; then
   failed=$((failed + 1))
 fi
 
-# 4. Interop suite: an independent Node client (jose) against the real Release server, from the docs only.
+# 4. Web client: lint and unit tests (its build already ran inside the server's build).
+(cd web && npm run lint) >"$log/web-lint.out" 2>&1 && { passed=$((passed + 1)); echo "ok: web-lint"; } \
+  || { failed=$((failed + 1)); echo "FAILED: web-lint"; tail -n 40 "$log/web-lint.out"; }
+(cd web && npx vitest run --reporter=default --reporter=json --outputFile.json="$log/vitest.json") >"$log/vitest.out" 2>&1
+vitest_rc=$?
+read -r w_passed w_failed < <(node -e 'try { const r = require(process.argv[1]); console.log(r.numPassedTests, r.numFailedTests) } catch { console.log(0, 0) }' "$log/vitest.json")
+passed=$((passed + w_passed))
+failed=$((failed + w_failed))
+echo "web: $w_passed passed, $w_failed failed"
+if [ "$vitest_rc" -ne 0 ]; then
+  tail -n 60 "$log/vitest.out"
+  [ "$w_failed" -eq 0 ] && failed=$((failed + 1))
+fi
+
+# 5. Interop suite: an independent Node client (jose) against the real Release server, from the docs only.
 (cd tests/interop && npm ci --no-audit --no-fund && node --test --test-reporter=tap) >"$log/interop.out" 2>&1
 interop_rc=$?
 read -r i_passed i_failed < <(awk '/^# pass /{p+=$3} /^# (fail|cancelled) /{f+=$3} END{print p+0, f+0}' "$log/interop.out")

@@ -23,6 +23,7 @@ await app.Services.MigrateTokenImStoreAsync();
 await app.Services.InitializeTokenImAuthAsync();
 
 app.UseTokenImPipeline();
+app.UseTokenImWebClient();
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapScalarApiReference("/docs");
 app.MapTokenImApi();

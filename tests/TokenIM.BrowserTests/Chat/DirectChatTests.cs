@@ -1,0 +1,48 @@
+using System.Text.RegularExpressions;
+using TokenIM.BrowserTests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace TokenIM.BrowserTests.Chat;
+
+/// <summary>Two people in two browsers: a direct chat started by username search, messages delivered live.</summary>
+public sealed partial class DirectChatTests(BrowserFixture fixture) : BrowserTest(fixture)
+{
+    [Fact]
+    public async Task DirectChat_TwoBrowsers_ExchangeMessagesLiveInSeqOrder()
+    {
+        var alice = new ChatApp(await NewUserPageAsync("alice"));
+        var bob = new ChatApp(await NewUserPageAsync("bob"));
+        var aliceName = Server.NextUsername("alice");
+        var bobName = Server.NextUsername("bob");
+        await alice.SignUpAsync(aliceName);
+        await bob.SignUpAsync(bobName);
+
+        await alice.StartDirectChatAsync(bobName);
+        await alice.SendAsync("hello from A");
+
+        // Bob, on his list, sees the new chat arrive live with one unread message, then opens it.
+        await Expect(alice.Composer).ToHaveValueAsync("");
+        var chatWithAlice = bob.Conversation(aliceName);
+        await Expect(ChatApp.UnreadBadge(chatWithAlice)).ToHaveTextAsync("1");
+        await chatWithAlice.ClickAsync();
+        await Expect(bob.Message("hello from A")).ToBeVisibleAsync();
+
+        await bob.SendAsync("hello from B");
+
+        await Expect(alice.Message("hello from B")).ToBeVisibleAsync();
+        // Both bubbles carry their server seq once acked; they are shown in seq order on both sides.
+        foreach (var app in new[] { alice, bob })
+        {
+            await Expect(app.Messages).ToHaveCountAsync(2);
+            await Expect(app.Message("hello from A")).ToHaveAttributeAsync("data-seq", Seq());
+            await Expect(app.Message("hello from B")).ToHaveAttributeAsync("data-seq", Seq());
+            await Expect(app.Messages.Nth(0)).ToContainTextAsync("hello from A");
+            await Expect(app.Messages.Nth(1)).ToContainTextAsync("hello from B");
+            var seqs = await app.ShownSeqsAsync();
+            Assert.True(seqs[0] < seqs[1], $"seqs out of order: {string.Join(", ", seqs)}");
+        }
+    }
+
+    [GeneratedRegex(@"^\d+$")]
+    private static partial Regex Seq();
+}

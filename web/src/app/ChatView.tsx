@@ -1,0 +1,120 @@
+import { Fragment, useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react'
+import type { Conversation } from '../sdk'
+import { t } from '../i18n'
+import type { ChatState, ChatStore } from './store'
+import { clockTime, dayLabel, linkify } from './format'
+
+interface Props {
+  store: ChatStore
+  state: ChatState
+  conversation: Conversation
+  onBack: () => void
+}
+
+export function ChatView({ store, state, conversation, onBack }: Props) {
+  const [draft, setDraft] = useState('')
+  const listRef = useRef<HTMLOListElement>(null)
+  const composerRef = useRef<HTMLTextAreaElement>(null)
+  const id = useId()
+  const items = store.items(conversation.id)
+  const loading = state.loadingHistory[conversation.id] && items.length === 0
+  const isGroup = conversation.type === 'group'
+  const firstKey = items[0]?.key
+  const lastKey = items.at(-1)?.key
+  const scrollMemo = useRef({ firstKey, lastKey, height: 0 })
+
+  // Newest at the bottom: stay pinned there as messages arrive; when older ones are prepended, keep the view where
+  // it was instead of jumping.
+  useLayoutEffect(() => {
+    const list = listRef.current
+    if (!list) return
+    const memo = scrollMemo.current
+    if (memo.lastKey !== lastKey || memo.height === 0) list.scrollTop = list.scrollHeight
+    else if (memo.firstKey !== firstKey) list.scrollTop += list.scrollHeight - memo.height
+    scrollMemo.current = { firstKey, lastKey, height: list.scrollHeight }
+  }, [firstKey, lastKey])
+
+  useEffect(() => composerRef.current?.focus(), [])
+
+  function submit() {
+    const text = draft.trim()
+    if (!text) return
+    store.send(conversation.id, text)
+    setDraft('')
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    // Enter sends; Shift+Enter (and Enter while an IME is composing) makes a new line.
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault()
+      submit()
+    }
+  }
+
+  return (
+    <section className="chat" aria-labelledby={`${id}-title`}>
+      <header className="chat-header">
+        <button type="button" className="ghost back" onClick={onBack} aria-label={t.back}>‹</button>
+        <h2 id={`${id}-title`}>{store.title(conversation)}</h2>
+      </header>
+      <ol
+        className="messages" ref={listRef} aria-live="polite" aria-label={store.title(conversation)} tabIndex={0}
+        onScroll={(e) => {
+          if (e.currentTarget.scrollTop < 80) void store.loadOlder(conversation.id)
+        }}
+      >
+        {(loading || (state.loadingHistory[conversation.id] && state.hasOlder[conversation.id])) && (
+          <li className="muted center">{t.loadingHistory}</li>
+        )}
+        {items.map((m, i) => {
+          const mine = m.senderId === state.me.id
+          const day = dayLabel(m.createdAt)
+          const newDay = day !== '' && day !== dayLabel(items[i - 1]?.createdAt)
+          return (
+            <Fragment key={m.key}>
+              {newDay && <li className="day" role="separator" aria-label={day}><span>{day}</span></li>}
+              <li
+                className={`bubble ${mine ? 'mine' : 'theirs'} ${m.status}`}
+                data-testid="message"
+                data-seq={m.seq}
+                data-status={m.status}
+              >
+                {isGroup && !mine && <span className="sender">{store.displayName(m.senderId)}</span>}
+                <span className="text">
+                  {linkify(m.text).map((part, j) =>
+                    part.href ? <a key={j} href={part.href} target="_blank" rel="noopener noreferrer nofollow">{part.text}</a> : <span key={j}>{part.text}</span>,
+                  )}
+                </span>
+                <span className="meta">
+                  {m.status === 'sent' ? <time dateTime={m.createdAt}>{clockTime(m.createdAt)}</time> : null}
+                  {mine && m.status === 'pending' && <span className="status">{t.pending}</span>}
+                  {mine && m.status === 'failed' && (
+                    <button type="button" className="link retry" onClick={() => store.retry(conversation.id, m.key.slice(1))}>
+                      {t.failed} ↻
+                    </button>
+                  )}
+                </span>
+              </li>
+            </Fragment>
+          )
+        })}
+      </ol>
+      <form
+        className="composer"
+        onSubmit={(e) => {
+          e.preventDefault()
+          submit()
+        }}
+      >
+        <label htmlFor={`${id}-composer`} className="visually-hidden">{t.message}</label>
+        <textarea
+          id={`${id}-composer`} ref={composerRef} data-testid="composer" rows={1} value={draft}
+          placeholder={t.messagePlaceholder} maxLength={4000} aria-describedby={`${id}-hint`}
+          onChange={(e) => setDraft(e.target.value)} onKeyDown={onKeyDown}
+        />
+        <span id={`${id}-hint`} className="visually-hidden">{t.composerHint}</span>
+        <button type="submit" className="primary" data-testid="send" disabled={!draft.trim()}>{t.send}</button>
+      </form>
+    </section>
+  )
+}

@@ -1,0 +1,51 @@
+import { t } from '../i18n'
+import type { ChatState, ChatStore } from './store'
+import { Avatar } from './Avatar'
+import { shortTime } from './format'
+
+interface Props {
+  store: ChatStore
+  state: ChatState
+  onOpen: (id: string) => void
+}
+
+export function ConversationList({ store, state, onOpen }: Props) {
+  if (state.conversations.length === 0) return <p className="empty-list">{t.noConversations}</p>
+  return (
+    <ul className="conversation-list" aria-label={t.conversations}>
+      {state.conversations.map((c) => {
+        const title = store.title(c)
+        const last = c.lastMessage
+        const preview = last ? (last.senderId === state.me.id ? `${t.you}: ${last.text}` : last.text) : t.noMessagesYet
+        return (
+          <li key={c.id}>
+            <button
+              type="button"
+              className={`conversation${c.id === state.activeId ? ' active' : ''}${c.unreadCount > 0 ? ' unread' : ''}`}
+              data-testid="conversation-item"
+              data-conversation-id={c.id}
+              aria-current={c.id === state.activeId ? 'true' : undefined}
+              onClick={() => onOpen(c.id)}
+            >
+              <Avatar name={title} />
+              <span className="conversation-body">
+                <span className="conversation-top">
+                  <span className="conversation-title">{title}</span>
+                  <time className="conversation-time" dateTime={last?.createdAt ?? c.updatedAt}>{shortTime(last?.createdAt ?? c.updatedAt)}</time>
+                </span>
+                <span className="conversation-bottom">
+                  <span className="conversation-preview">{preview}</span>
+                  {c.unreadCount > 0 && (
+                    <span className="badge" data-testid="unread-badge" aria-label={t.unread(c.unreadCount)}>
+                      {c.unreadCount > 99 ? '99+' : c.unreadCount}
+                    </span>
+                  )}
+                </span>
+              </span>
+            </button>
+          </li>
+        )
+      })}
+    </ul>
+  )
+}

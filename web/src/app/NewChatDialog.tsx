@@ -1,0 +1,71 @@
+import { useEffect, useId, useRef, useState } from 'react'
+import type { User } from '../sdk'
+import { t } from '../i18n'
+import type { ChatStore } from './store'
+import { Avatar } from './Avatar'
+
+interface Props {
+  store: ChatStore
+  onClose: () => void
+  onPicked: (user: User) => Promise<void>
+}
+
+const validQuery = /^[A-Za-z0-9._-]{1,32}$/
+
+/** Finds a user by username prefix and opens (or creates) the direct chat with them. */
+export function NewChatDialog({ store, onClose, onPicked }: Props) {
+  const [query, setQuery] = useState('')
+  const [results, setResults] = useState<User[] | null>(null)
+  const dialogRef = useRef<HTMLDialogElement>(null)
+  const id = useId()
+
+  useEffect(() => {
+    const dialog = dialogRef.current
+    if (dialog && !dialog.open) dialog.showModal?.()
+  }, [])
+
+  useEffect(() => {
+    const q = query.trim()
+    if (!validQuery.test(q)) return
+    let live = true
+    const timer = setTimeout(() => {
+      store.searchUsers(q).then((users) => live && setResults(users), () => live && setResults([]))
+    }, 150)
+    return () => {
+      live = false
+      clearTimeout(timer)
+    }
+  }, [query, store])
+
+  const shown = validQuery.test(query.trim()) ? results : null
+
+  return (
+    <dialog ref={dialogRef} className="dialog" aria-labelledby={`${id}-title`} onClose={onClose} onCancel={onClose}>
+      <header className="dialog-header">
+        <h2 id={`${id}-title`}>{t.newChat}</h2>
+        <button type="button" className="ghost" onClick={onClose} aria-label={t.close}>×</button>
+      </header>
+      <label htmlFor={`${id}-search`}>{t.searchUsers}</label>
+      <input
+        id={`${id}-search`} data-testid="new-chat-search" type="search" autoFocus autoComplete="off" autoCapitalize="none"
+        spellCheck={false} placeholder={t.searchPlaceholder} value={query} onChange={(e) => setQuery(e.target.value)}
+      />
+      {shown && shown.length === 0 && <p className="muted">{t.noUsersFound}</p>}
+      {shown && shown.length > 0 && (
+        <ul className="user-results" aria-label={t.searchUsers}>
+          {shown.map((u) => (
+            <li key={u.id}>
+              <button type="button" className="user-result" data-testid="new-chat-result" data-username={u.username} onClick={() => void onPicked(u)}>
+                <Avatar name={u.displayName} />
+                <span>
+                  <strong>{u.displayName}</strong>
+                  <span className="muted"> @{u.username}</span>
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </dialog>
+  )
+}

@@ -1,0 +1,71 @@
+/**
+ * The English strings of the web client, and the shape every language follows: a zh-CN file exports a `Strings`
+ * object of the same keys (TypeScript checks it), and `index.ts` picks one.
+ */
+export const en = {
+  appName: 'TokenIM',
+  loading: 'Loading…',
+
+  // auth screen (accessible names are part of the browser-test contract)
+  signInTitle: 'Sign in to TokenIM',
+  createAccountTitle: 'Create your TokenIM account',
+  username: 'Username',
+  password: 'Password',
+  displayName: 'Display name',
+  displayNameHint: 'Optional; shown to others instead of your username.',
+  usernameHint: '3–32 characters: a–z, 0–9, dot, dash, underscore.',
+  passwordHint: 'At least 8 characters.',
+  signIn: 'Sign in',
+  createAccount: 'Create account',
+  haveAccount: 'Have an account? Sign in',
+  noAccount: 'New here? Create account',
+  working: 'Please wait…',
+
+  // errors by protocol code
+  errors: {
+    invalid_credentials: 'Wrong username or password.',
+    username_taken: 'That username is taken; choose another.',
+    rate_limited: 'Too many attempts; wait a moment and try again.',
+    network_error: 'Cannot reach the server. Check your connection.',
+    validation_failed: 'Please correct the highlighted fields.',
+    generic: 'Something went wrong. Please try again.',
+  } as Record<string, string>,
+
+  // shell
+  conversations: 'Conversations',
+  newChat: 'New chat',
+  signOut: 'Sign out',
+  noConversations: 'No conversations yet. Start one with “New chat”.',
+  noMessagesYet: 'No messages yet',
+  pickConversation: 'Pick a conversation, or start a new chat.',
+  back: 'Back to conversations',
+  unread: (n: number) => (n === 1 ? '1 unread message' : `${n} unread messages`),
+  you: 'You',
+
+  // new chat
+  searchUsers: 'Search users',
+  searchPlaceholder: 'Search by username',
+  noUsersFound: 'No users found.',
+  close: 'Close',
+
+  // chat
+  message: 'Message',
+  messagePlaceholder: 'Write a message',
+  send: 'Send',
+  pending: 'Sending…',
+  sent: 'Sent',
+  failed: 'Not sent',
+  loadingHistory: 'Loading messages…',
+  composerHint: 'Enter to send, Shift+Enter for a new line',
+
+  // connection banner
+  connection: {
+    connecting: 'Connecting…',
+    reconnecting: 'Reconnecting…',
+    offline: 'You are offline. Messages will be sent when you reconnect.',
+    online: '',
+    stopped: '',
+  } as Record<string, string>,
+}
+
+export type Strings = typeof en

@@ -1,0 +1,7 @@
+export * from './types'
+export * from './errors'
+export { backoffDelay, maxBackoffMs } from './backoff'
+export { ConversationStream, type OfferResult } from './stream'
+export { TokenImRest, type RestOptions } from './rest'
+export { TokenImRealtime, type ConnectionState, type PendingSend, type RealtimeHandlers, type RealtimeOptions, type WebSocketLike } from './realtime'
+export { newClientMsgId } from './ids'

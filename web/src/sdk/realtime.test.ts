@@ -1,0 +1,121 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { TokenImRealtime, type WebSocketLike } from './realtime'
+import { TokenImRest } from './rest'
+import type { Conversation, Message } from './types'
+
+class FakeSocket implements WebSocketLike {
+  readyState = 0
+  sent: Record<string, unknown>[] = []
+  onopen: ((event: unknown) => void) | null = null
+  onmessage: ((event: { data: unknown }) => void) | null = null
+  onclose: ((event: { code: number; reason?: string }) => void) | null = null
+  onerror: ((event: unknown) => void) | null = null
+  constructor(readonly url: string, readonly protocol: string) {}
+  send(data: string) { this.sent.push(JSON.parse(data) as Record<string, unknown>) }
+  close(code = 1000) { this.onclose?.({ code }) }
+  open() { this.readyState = 1; this.onopen?.({}) }
+  receive(frame: object) { this.onmessage?.({ data: JSON.stringify(frame) }) }
+  ops() { return this.sent.map((f) => f.op) }
+  last(op: string) { return [...this.sent].reverse().find((f) => f.op === op)! }
+}
+
+const msg = (seq: number, text = `t${seq}`): Message => ({
+  id: `m${seq}`, conversationId: 'c1', seq, senderId: 'bob', clientMsgId: `k${seq}`, text, createdAt: '2026-11-27T10:00:00.000Z',
+})
+const conv = (lastSeq: number): Conversation => ({
+  id: 'c1', type: 'direct', memberIds: ['alice', 'bob'], lastSeq, readSeq: 0, unreadCount: lastSeq,
+  updatedAt: '2026-11-27T10:00:00.000Z', createdAt: '2026-11-27T10:00:00.000Z', role: 'member',
+})
+
+async function setup(lastSeq: () => number) {
+  const rest = new TokenImRest({
+    fetch: async (url) => String(url).endsWith('/conversations')
+      ? Response.json({ conversations: [conv(lastSeq())] })
+      : Response.json({ user: { id: 'alice', username: 'alice', displayName: 'Alice' }, accessToken: 'tok', refreshToken: '', expiresIn: 900, sessionId: 's' }),
+  })
+  await rest.login('alice', 'pw')
+  const sockets: FakeSocket[] = []
+  const delivered: Message[] = []
+  const rt = new TokenImRealtime(
+    { rest, url: 'ws://x/ws', random: () => 0, initialCursor: () => 0, createSocket: (u, p) => { const s = new FakeSocket(u, p); sockets.push(s); return s } },
+    { message: (m) => delivered.push(m) },
+  )
+  return { rest, rt, sockets, delivered }
+}
+
+const flush = () => new Promise((r) => setTimeout(r, 0))
+
+afterEach(() => vi.useRealTimers())
+
+describe('TokenImRealtime', () => {
+  it('authenticates with the first frame, catches up with sync, then resends pending sends with the same clientMsgId', async () => {
+    const { rt, sockets, delivered, rest } = await setup(() => 2)
+    rt.send('c1', 'queued while connecting', 'cm-1')
+    rt.start()
+    const s = sockets[0]!
+    expect(s.protocol).toBe('tokenim.v1')
+    s.open()
+    expect(s.sent[0]).toEqual({ op: 'auth', token: 'tok' })
+    s.receive({ op: 'ready', userId: 'alice', sessionId: 's', serverTime: '' })
+    await flush()
+    const sync = s.last('sync')
+    expect(sync).toMatchObject({ conversationId: 'c1', afterSeq: 0 })
+    expect(s.ops()).not.toContain('send') // sends wait for the catch-up
+    s.receive({ op: 'synced', re: sync.id, conversationId: 'c1', messages: [msg(1), msg(2)], hasMore: false })
+    await flush()
+    expect(delivered.map((m) => m.seq)).toEqual([1, 2])
+    const send = s.last('send')
+    expect(send).toMatchObject({ conversationId: 'c1', clientMsgId: 'cm-1', text: 'queued while connecting' })
+    expect(rt.state).toBe('online')
+
+    // The socket drops before the ack: the resend after the next ready carries the same clientMsgId.
+    s.close(1006)
+    expect(rt.state).toBe('reconnecting')
+    await new Promise((r) => setTimeout(r, 5))
+    const s2 = sockets[1]!
+    s2.open()
+    s2.receive({ op: 'ready', userId: 'alice', sessionId: 's', serverTime: '' })
+    await flush()
+    expect(s2.ops()).not.toContain('sync') // lastSeq 2 = cursor: nothing to catch up
+    const resend = s2.last('send')
+    expect(resend.clientMsgId).toBe('cm-1')
+    s2.receive({ op: 'ack', re: resend.id, conversationId: 'c1', clientMsgId: 'cm-1', messageId: 'm3', seq: 3, createdAt: '2026-11-27T10:00:01.000Z' })
+    expect(delivered.map((m) => m.seq)).toEqual([1, 2, 3])
+    expect(delivered[2]).toMatchObject({ senderId: 'alice', text: 'queued while connecting', clientMsgId: 'cm-1' })
+    expect(rt.pendingSends).toHaveLength(0)
+    rt.stop()
+    await rest.logout().catch(() => undefined)
+  })
+
+  it('drops repeats and fills a gap with sync from the cursor', async () => {
+    const { rt, sockets, delivered, rest } = await setup(() => 0)
+    rt.start()
+    const s = sockets[0]!
+    s.open()
+    s.receive({ op: 'ready', userId: 'alice', sessionId: 's', serverTime: '' })
+    await flush()
+    s.receive({ op: 'message', message: msg(1) })
+    s.receive({ op: 'message', message: msg(1) })
+    s.receive({ op: 'message', message: msg(4) })
+    const sync = s.last('sync')
+    expect(sync).toMatchObject({ afterSeq: 1 })
+    s.receive({ op: 'synced', re: sync.id, conversationId: 'c1', messages: [msg(2), msg(3), msg(4)], hasMore: false })
+    await flush()
+    expect(delivered.map((m) => m.seq)).toEqual([1, 2, 3, 4])
+    rt.stop()
+    await rest.logout().catch(() => undefined)
+  })
+
+  it('sends a refresh frame when the tokens are refreshed', async () => {
+    const { rt, sockets, rest } = await setup(() => 0)
+    rt.start()
+    const s = sockets[0]!
+    s.open()
+    s.receive({ op: 'ready', userId: 'alice', sessionId: 's', serverTime: '' })
+    await flush()
+    await rest.refresh()
+    expect(s.last('refresh')).toMatchObject({ token: 'tok' })
+    rt.stop()
+    await rest.logout().catch(() => undefined)
+  })
+})

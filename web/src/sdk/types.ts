@@ -1,0 +1,101 @@
+/** The wire shapes of docs/protocol.md (REST resources and WebSocket frames). Ids are opaque strings. */
+
+export interface User {
+  id: string
+  username: string
+  displayName: string
+}
+
+export interface TokenResponse {
+  user: User
+  accessToken: string
+  /** Empty in cookie mode: the refresh token is then only in the HttpOnly `tokenim_refresh` cookie. */
+  refreshToken: string
+  expiresIn: number
+  sessionId: string
+}
+
+export type ConversationType = 'direct' | 'group'
+export type Role = 'owner' | 'admin' | 'member'
+
+export interface Message {
+  id: string
+  conversationId: string
+  seq: number
+  senderId: string
+  clientMsgId: string
+  text: string
+  createdAt: string
+}
+
+export interface Conversation {
+  id: string
+  type: ConversationType
+  title?: string
+  memberIds: string[]
+  lastSeq: number
+  readSeq: number
+  unreadCount: number
+  lastMessage?: Message
+  updatedAt: string
+  createdAt: string
+  role: Role
+}
+
+export interface Member {
+  userId: string
+  role: Role
+  joinedAt: string
+  readSeq: number
+}
+
+export interface Session {
+  id: string
+  deviceName: string
+  createdAt: string
+  lastUsedAt: string
+  current: boolean
+  address?: string
+}
+
+export interface MessagePage {
+  messages: Message[]
+  hasMore: boolean
+}
+
+/** Problem Details (RFC 9457) as the server writes it. */
+export interface ProblemDetails {
+  type?: string
+  title?: string
+  status?: number
+  detail?: string
+  code?: string
+  errors?: Record<string, string[]>
+  retryAfterMs?: number
+}
+
+// ---- WebSocket frames (server to client) ----
+
+export interface ReadyFrame { op: 'ready'; userId: string; sessionId: string; serverTime: string }
+export interface MessageFrame { op: 'message'; message: Message }
+export interface AckFrame {
+  op: 'ack'; re?: string; conversationId: string; clientMsgId: string; messageId: string; seq: number; createdAt: string
+}
+export interface SyncedFrame { op: 'synced'; re?: string; conversationId: string; messages: Message[]; hasMore: boolean }
+export interface ReceiptFrame { op: 'receipt'; conversationId: string; userId: string; seq: number }
+export interface TypingFrame { op: 'typing'; conversationId: string; userId: string }
+export interface PresenceFrame { op: 'presence'; userId: string; online: boolean; lastSeenAt?: string }
+export interface ConversationFrame {
+  op: 'conversation'
+  event: 'created' | 'updated' | 'member_added' | 'member_removed'
+  conversation: Conversation
+}
+export interface ErrorFrame {
+  op: 'error'; re?: string; code: string; message: string; retryAfterMs?: number; errors?: Record<string, string[]>
+}
+export interface OkFrame { op: 'ok'; re?: string }
+export interface PongFrame { op: 'pong'; re?: string }
+
+export type ServerFrame =
+  | ReadyFrame | MessageFrame | AckFrame | SyncedFrame | ReceiptFrame | TypingFrame | PresenceFrame
+  | ConversationFrame | ErrorFrame | OkFrame | PongFrame
