@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useState, useSyncExternalStore } from 'react'
 import { TokenImRest, type User } from '../sdk'
-import { t } from '../i18n'
+import { getLanguage, subscribeLanguage, t } from '../i18n'
 import { AuthScreen } from './AuthScreen'
 import { Shell } from './Shell'
 
@@ -9,6 +9,8 @@ type Session = { status: 'loading' } | { status: 'signed-out' } | { status: 'sig
 export function App() {
   const [rest] = useState(() => new TokenImRest({ deviceName: browserName() }))
   const [session, setSession] = useState<Session>({ status: 'loading' })
+  // A language switch re-renders the whole tree, which then reads the new strings.
+  useSyncExternalStore(subscribeLanguage, getLanguage)
 
   useEffect(() => {
     let live = true

@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react'
 import { TokenImApiError, type TokenImRest, type User } from '../sdk'
 import { t } from '../i18n'
+import { LanguageSwitch } from './LanguageSwitch'
 
 interface Props {
   rest: TokenImRest
@@ -91,6 +92,7 @@ export function AuthScreen({ rest, onSignedIn }: Props) {
         >
           {registering ? t.haveAccount : t.noAccount}
         </button>
+        <LanguageSwitch />
       </form>
     </main>
   )

@@ -3,6 +3,7 @@ import type { Conversation } from '../sdk'
 import { t } from '../i18n'
 import type { ChatState, ChatStore } from './store'
 import { clockTime, dayLabel, linkify } from './format'
+import { PresenceDot } from './PresenceDot'
 
 interface Props {
   store: ChatStore
@@ -22,6 +23,8 @@ export function ChatView({ store, state, conversation, onBack }: Props) {
   const firstKey = items[0]?.key
   const lastKey = items.at(-1)?.key
   const scrollMemo = useRef({ firstKey, lastKey, height: 0 })
+  const peer = store.peerId(conversation)
+  const typists = store.typingNames(conversation.id)
 
   // Newest at the bottom: stay pinned there as messages arrive; when older ones are prepended, keep the view where
   // it was instead of jumping.
@@ -56,6 +59,8 @@ export function ChatView({ store, state, conversation, onBack }: Props) {
       <header className="chat-header">
         <button type="button" className="ghost back" onClick={onBack} aria-label={t.back}>‹</button>
         <h2 id={`${id}-title`}>{store.title(conversation)}</h2>
+        {peer && <PresenceDot online={state.online[peer] === true} />}
+        {isGroup && <span className="muted member-count" data-testid="member-count">{t.memberCount(conversation.memberIds.length)}</span>}
       </header>
       <ol
         className="messages" ref={listRef} aria-live="polite" aria-label={store.title(conversation)} tabIndex={0}
@@ -86,8 +91,9 @@ export function ChatView({ store, state, conversation, onBack }: Props) {
                   )}
                 </span>
                 <span className="meta">
-                  {m.status === 'sent' ? <time dateTime={m.createdAt}>{clockTime(m.createdAt)}</time> : null}
+                  {m.status === 'sent' || m.status === 'read' ? <time dateTime={m.createdAt}>{clockTime(m.createdAt)}</time> : null}
                   {mine && m.status === 'pending' && <span className="status">{t.pending}</span>}
+                  {mine && m.status === 'read' && <span className="status read" aria-label={t.read} title={t.read}>✓✓</span>}
                   {mine && m.status === 'failed' && (
                     <button type="button" className="link retry" onClick={() => store.retry(conversation.id, m.key.slice(1))}>
                       {t.failed} ↻
@@ -99,6 +105,9 @@ export function ChatView({ store, state, conversation, onBack }: Props) {
           )
         })}
       </ol>
+      <p className="typing" data-testid={typists.length ? 'typing-indicator' : undefined} role="status">
+        {typists.length ? t.typing(typists) : ''}
+      </p>
       <form
         className="composer"
         onSubmit={(e) => {
@@ -110,7 +119,11 @@ export function ChatView({ store, state, conversation, onBack }: Props) {
         <textarea
           id={`${id}-composer`} ref={composerRef} data-testid="composer" rows={1} value={draft}
           placeholder={t.messagePlaceholder} maxLength={4000} aria-describedby={`${id}-hint`}
-          onChange={(e) => setDraft(e.target.value)} onKeyDown={onKeyDown}
+          onChange={(e) => {
+            setDraft(e.target.value)
+            if (e.target.value.trim()) store.userTyping(conversation.id)
+          }}
+          onKeyDown={onKeyDown}
         />
         <span id={`${id}-hint`} className="visually-hidden">{t.composerHint}</span>
         <button type="submit" className="primary" data-testid="send" disabled={!draft.trim()}>{t.send}</button>

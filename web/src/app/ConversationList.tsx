@@ -2,6 +2,7 @@ import { t } from '../i18n'
 import type { ChatState, ChatStore } from './store'
 import { Avatar } from './Avatar'
 import { shortTime } from './format'
+import { PresenceDot } from './PresenceDot'
 
 interface Props {
   store: ChatStore
@@ -15,6 +16,7 @@ export function ConversationList({ store, state, onOpen }: Props) {
     <ul className="conversation-list" aria-label={t.conversations}>
       {state.conversations.map((c) => {
         const title = store.title(c)
+        const peer = store.peerId(c)
         const last = c.lastMessage
         const preview = last ? (last.senderId === state.me.id ? `${t.you}: ${last.text}` : last.text) : t.noMessagesYet
         return (
@@ -27,10 +29,14 @@ export function ConversationList({ store, state, onOpen }: Props) {
               aria-current={c.id === state.activeId ? 'true' : undefined}
               onClick={() => onOpen(c.id)}
             >
-              <Avatar name={title} />
+              <span className="avatar-wrap">
+                <Avatar name={title} />
+                {peer && <PresenceDot online={state.online[peer] === true} speak={false} />}
+              </span>
               <span className="conversation-body">
                 <span className="conversation-top">
                   <span className="conversation-title">{title}</span>
+                  {peer && <span className="visually-hidden">{state.online[peer] ? t.online : t.offline}</span>}
                   <time className="conversation-time" dateTime={last?.createdAt ?? c.updatedAt}>{shortTime(last?.createdAt ?? c.updatedAt)}</time>
                 </span>
                 <span className="conversation-bottom">

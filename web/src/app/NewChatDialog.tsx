@@ -3,6 +3,7 @@ import type { User } from '../sdk'
 import { t } from '../i18n'
 import type { ChatStore } from './store'
 import { Avatar } from './Avatar'
+import { useUserSearch } from './useUserSearch'
 
 interface Props {
   store: ChatStore
@@ -10,12 +11,9 @@ interface Props {
   onPicked: (user: User) => Promise<void>
 }
 
-const validQuery = /^[A-Za-z0-9._-]{1,32}$/
-
 /** Finds a user by username prefix and opens (or creates) the direct chat with them. */
 export function NewChatDialog({ store, onClose, onPicked }: Props) {
   const [query, setQuery] = useState('')
-  const [results, setResults] = useState<User[] | null>(null)
   const dialogRef = useRef<HTMLDialogElement>(null)
   const id = useId()
 
@@ -24,20 +22,7 @@ export function NewChatDialog({ store, onClose, onPicked }: Props) {
     if (dialog && !dialog.open) dialog.showModal?.()
   }, [])
 
-  useEffect(() => {
-    const q = query.trim()
-    if (!validQuery.test(q)) return
-    let live = true
-    const timer = setTimeout(() => {
-      store.searchUsers(q).then((users) => live && setResults(users), () => live && setResults([]))
-    }, 150)
-    return () => {
-      live = false
-      clearTimeout(timer)
-    }
-  }, [query, store])
-
-  const shown = validQuery.test(query.trim()) ? results : null
+  const shown = useUserSearch(store, query)
 
   return (
     <dialog ref={dialogRef} className="dialog" aria-labelledby={`${id}-title`} onClose={onClose} onCancel={onClose}>

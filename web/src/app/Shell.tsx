@@ -5,7 +5,9 @@ import { ChatStore } from './store'
 import { ConversationList } from './ConversationList'
 import { ChatView } from './ChatView'
 import { NewChatDialog } from './NewChatDialog'
+import { NewGroupDialog } from './NewGroupDialog'
 import { Avatar } from './Avatar'
+import { LanguageSwitch } from './LanguageSwitch'
 
 interface Props {
   rest: TokenImRest
@@ -18,6 +20,7 @@ export function Shell({ rest, me, onSignOut }: Props) {
   const [store] = useState(() => new ChatStore(rest, me))
   const state = useSyncExternalStore(store.subscribe, store.getSnapshot)
   const [newChat, setNewChat] = useState(false)
+  const [newGroup, setNewGroup] = useState(false)
 
   useEffect(() => {
     store.start()
@@ -46,6 +49,8 @@ export function Shell({ rest, me, onSignOut }: Props) {
         </header>
         <div className="sidebar-actions">
           <button type="button" className="primary" data-testid="new-chat" onClick={() => setNewChat(true)}>{t.newChat}</button>
+          <button type="button" className="secondary" data-testid="new-group" onClick={() => setNewGroup(true)}>{t.newGroup}</button>
+          <LanguageSwitch />
         </div>
         <ConversationList store={store} state={state} onOpen={(id) => void store.open(id)} />
       </aside>
@@ -64,6 +69,16 @@ export function Shell({ rest, me, onSignOut }: Props) {
           onPicked={async (user) => {
             const id = await store.startDirect(user)
             setNewChat(false)
+            await store.open(id)
+          }}
+        />
+      )}
+      {newGroup && (
+        <NewGroupDialog
+          store={store}
+          onClose={() => setNewGroup(false)}
+          onCreated={async (id) => {
+            setNewGroup(false)
             await store.open(id)
           }}
         />

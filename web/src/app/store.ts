@@ -1,6 +1,7 @@
 import {
   TokenImRealtime, type ConnectionState, type Conversation, type Message, type PendingSend, type TokenImRest, type User,
 } from '../sdk'
+import { activeTypists, deliveredStatus, shouldSendTyping, typingShowMs, typingStarted, typingStopped, withPeerRead, type Typists } from './live'
 
 const historyPage = 50
 
@@ -11,7 +12,7 @@ export interface ChatItem {
   senderId: string
   text: string
   createdAt?: string
-  status: 'pending' | 'sent' | 'failed'
+  status: 'pending' | 'sent' | 'read' | 'failed'
 }
 
 export interface ChatState {
@@ -28,6 +29,12 @@ export interface ChatState {
   /** Whether older history than what is loaded exists, by conversation. */
   hasOlder: Record<string, boolean>
   activeId: string | null
+  /** Who is typing, by conversation (user id → expiry, epoch ms). */
+  typing: Record<string, Typists>
+  /** Presence by user id (absent: unknown, shown as offline). */
+  online: Record<string, boolean>
+  /** The other members' read markers, by conversation (user id → seq). */
+  peerReads: Record<string, Record<string, number>>
 }
 
 /**
@@ -39,11 +46,14 @@ export class ChatStore {
   private readonly listeners = new Set<() => void>()
   private readonly realtime: TokenImRealtime
   private readonly fetchingUsers = new Set<string>()
+  private readonly typingSentAt = new Map<string, number>()
+  private readonly fetchedReads = new Set<string>()
+  private readonly typingTimers = new Set<ReturnType<typeof setTimeout>>()
 
   constructor(private readonly rest: TokenImRest, me: User) {
     this.state = {
       me, connection: 'connecting', conversations: [], messages: {}, outbox: {}, users: { [me.id]: me },
-      loadingHistory: {}, hasOlder: {}, activeId: null,
+      loadingHistory: {}, hasOlder: {}, activeId: null, typing: {}, online: {}, peerReads: {},
     }
     this.realtime = new TokenImRealtime({ rest }, {
       message: (m) => this.onMessage(m),
@@ -51,8 +61,19 @@ export class ChatStore {
       conversation: (frame) => this.mergeConversations([frame.conversation]),
       receipt: (r) => {
         if (r.userId === this.state.me.id) this.updateConversation(r.conversationId, (c) => withRead(c, r.seq))
+        else this.setPeerRead(r.conversationId, r.userId, r.seq)
       },
-      state: (connection) => this.set({ connection }),
+      typing: (f) => {
+        if (f.userId !== this.state.me.id) this.onTyping(f.conversationId, f.userId)
+      },
+      presence: (p) => this.set({ online: { ...this.state.online, [p.userId]: p.online } }),
+      state: (connection) => {
+        this.set({ connection })
+        if (connection !== 'online') return
+        // Receipts sent while the socket was down are lost: read the markers again.
+        this.fetchedReads.clear()
+        if (this.state.activeId) this.loadPeerReads(this.state.activeId)
+      },
       sendFailed: (send) => this.markFailed(send),
     })
   }
@@ -70,6 +91,8 @@ export class ChatStore {
 
   stop(): void {
     this.realtime.stop()
+    for (const timer of this.typingTimers) clearTimeout(timer)
+    this.typingTimers.clear()
   }
 
   /** The name to show for a conversation: the group's title, or the other person's display name. */
@@ -77,6 +100,25 @@ export class ChatStore {
     if (c.type === 'group') return c.title ?? ''
     const peer = c.memberIds.find((id) => id !== this.state.me.id) ?? this.state.me.id
     return this.state.users[peer]?.displayName ?? '…'
+  }
+
+  /** The other person of a direct chat (undefined for a group). */
+  peerId(c: Conversation): string | undefined {
+    if (c.type !== 'direct') return undefined
+    return c.memberIds.find((id) => id !== this.state.me.id) ?? this.state.me.id
+  }
+
+  /** Tells the other members the user is typing, at most every 3 s per conversation. */
+  userTyping(conversationId: string): void {
+    const now = Date.now()
+    if (!shouldSendTyping(this.typingSentAt.get(conversationId), now)) return
+    this.typingSentAt.set(conversationId, now)
+    this.realtime.typing(conversationId)
+  }
+
+  /** The display names of the people typing in a conversation now. */
+  typingNames(conversationId: string): string[] {
+    return activeTypists(this.state.typing[conversationId], Date.now()).map((id) => this.displayName(id))
   }
 
   displayName(userId: string): string {
@@ -87,6 +129,7 @@ export class ChatStore {
     this.set({ activeId: conversationId })
     if (!conversationId) return
     this.markRead(conversationId)
+    this.loadPeerReads(conversationId)
     if (this.state.messages[conversationId] || this.state.loadingHistory[conversationId]) return
     this.set({ loadingHistory: { ...this.state.loadingHistory, [conversationId]: true } })
     try {
@@ -114,6 +157,7 @@ export class ChatStore {
   }
 
   send(conversationId: string, text: string): void {
+    this.typingSentAt.delete(conversationId)
     const clientMsgId = this.realtime.send(conversationId, text)
     const list = this.state.outbox[conversationId] ?? []
     this.set({ outbox: { ...this.state.outbox, [conversationId]: [...list, { conversationId, clientMsgId, text }] } })
@@ -135,14 +179,25 @@ export class ChatStore {
     return conversation.id
   }
 
+  async createGroup(title: string, members: User[]): Promise<string> {
+    const users = { ...this.state.users }
+    for (const u of members) users[u.id] = u
+    this.set({ users })
+    const conversation = await this.rest.createGroup(title, members.map((u) => u.id))
+    this.mergeConversations([conversation])
+    return conversation.id
+  }
+
   searchUsers(query: string): Promise<User[]> {
     return this.rest.searchUsers(query, 20).then((r) => r.users.filter((u) => u.id !== this.state.me.id))
   }
 
   /** Messages and sends of a conversation in display order. */
   items(conversationId: string): ChatItem[] {
+    const reads = this.state.peerReads[conversationId]
     const delivered: ChatItem[] = (this.state.messages[conversationId] ?? []).map((m) => ({
-      key: `s${m.seq}`, seq: m.seq, senderId: m.senderId, text: m.text, createdAt: m.createdAt, status: 'sent',
+      key: `s${m.seq}`, seq: m.seq, senderId: m.senderId, text: m.text, createdAt: m.createdAt,
+      status: deliveredStatus(m.senderId === this.state.me.id, m.seq, reads),
     }))
     const pending: ChatItem[] = (this.state.outbox[conversationId] ?? []).map((p) => ({
       key: `p${p.clientMsgId}`, senderId: this.state.me.id, text: p.text, status: p.failed ? 'failed' : 'pending',
@@ -154,6 +209,9 @@ export class ChatStore {
 
   private onMessage(m: Message): void {
     this.insert(m)
+    const typists = this.state.typing[m.conversationId]
+    const remaining = typingStopped(typists, m.senderId)
+    if (remaining !== typists) this.set({ typing: { ...this.state.typing, [m.conversationId]: remaining ?? {} } })
     const mine = m.senderId === this.state.me.id
     if (mine) {
       const list = this.state.outbox[m.conversationId]
@@ -172,6 +230,32 @@ export class ChatStore {
     if (!this.state.conversations.some((c) => c.id === m.conversationId))
       void this.rest.getConversation(m.conversationId).then((c) => this.mergeConversations([c]), () => undefined)
     if (!mine && this.state.activeId === m.conversationId && document.visibilityState === 'visible') this.markRead(m.conversationId)
+  }
+
+  private onTyping(conversationId: string, userId: string): void {
+    this.set({ typing: { ...this.state.typing, [conversationId]: typingStarted(this.state.typing[conversationId], userId, Date.now()) } })
+    // Re-render when this indicator expires (the snapshot is new, so the view recomputes who is still typing).
+    const timer = setTimeout(() => {
+      this.typingTimers.delete(timer)
+      this.set({ typing: { ...this.state.typing } })
+    }, typingShowMs + 50)
+    this.typingTimers.add(timer)
+  }
+
+  private setPeerRead(conversationId: string, userId: string, seq: number): void {
+    this.set({ peerReads: { ...this.state.peerReads, [conversationId]: withPeerRead(this.state.peerReads[conversationId], userId, seq) } })
+  }
+
+  /** The other members' read markers as the server has them (live `receipt`s move them on). */
+  private loadPeerReads(conversationId: string): void {
+    if (this.fetchedReads.has(conversationId)) return
+    this.fetchedReads.add(conversationId)
+    this.rest.members(conversationId).then(
+      (r) => {
+        for (const m of r.members) if (m.userId !== this.state.me.id) this.setPeerRead(conversationId, m.userId, m.readSeq)
+      },
+      () => this.fetchedReads.delete(conversationId),
+    )
   }
 
   private insert(m: Message): void {

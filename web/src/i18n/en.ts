@@ -46,6 +46,12 @@ export const en = {
   searchUsers: 'Search users',
   searchPlaceholder: 'Search by username',
   noUsersFound: 'No users found.',
+  newGroup: 'New group',
+  groupTitle: 'Group name',
+  groupMembers: 'Members',
+  removeMember: (name: string) => `Remove ${name}`,
+  createGroup: 'Create group',
+  memberCount: (n: number) => (n === 1 ? '1 member' : `${n} members`),
   close: 'Close',
 
   // chat
@@ -57,6 +63,11 @@ export const en = {
   failed: 'Not sent',
   loadingHistory: 'Loading messages…',
   composerHint: 'Enter to send, Shift+Enter for a new line',
+  read: 'Read',
+  typing: (names: string[]) => (names.length === 1 ? `${names[0]} is typing…` : `${names.join(', ')} are typing…`),
+  online: 'Online',
+  offline: 'Offline',
+  language: 'Language',
 
   // connection banner
   connection: {

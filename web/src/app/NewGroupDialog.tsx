@@ -1,0 +1,102 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
+import type { User } from '../sdk'
+import { t } from '../i18n'
+import type { ChatStore } from './store'
+import { Avatar } from './Avatar'
+import { useUserSearch } from './useUserSearch'
+
+interface Props {
+  store: ChatStore
+  onClose: () => void
+  onCreated: (conversationId: string) => Promise<void>
+}
+
+/** Creates a group: a title, and members picked by username search. */
+export function NewGroupDialog({ store, onClose, onCreated }: Props) {
+  const [title, setTitle] = useState('')
+  const [query, setQuery] = useState('')
+  const [members, setMembers] = useState<User[]>([])
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState(false)
+  const dialogRef = useRef<HTMLDialogElement>(null)
+  const id = useId()
+  const results = useUserSearch(store, query)?.filter((u) => !members.some((m) => m.id === u.id)) ?? null
+
+  useEffect(() => {
+    const dialog = dialogRef.current
+    if (dialog && !dialog.open) dialog.showModal?.()
+  }, [])
+
+  async function submit(event: FormEvent) {
+    event.preventDefault()
+    if (!title.trim() || busy) return
+    setBusy(true)
+    setError(false)
+    try {
+      await onCreated(await store.createGroup(title.trim(), members))
+    } catch {
+      setError(true)
+      setBusy(false)
+    }
+  }
+
+  return (
+    <dialog ref={dialogRef} className="dialog" aria-labelledby={`${id}-title`} onClose={onClose} onCancel={onClose}>
+      <form onSubmit={(e) => void submit(e)}>
+        <header className="dialog-header">
+          <h2 id={`${id}-title`}>{t.newGroup}</h2>
+          <button type="button" className="ghost" onClick={onClose} aria-label={t.close}>×</button>
+        </header>
+        <label htmlFor={`${id}-name`}>{t.groupTitle}</label>
+        <input
+          id={`${id}-name`} data-testid="new-group-title" required maxLength={100} autoFocus autoComplete="off"
+          value={title} onChange={(e) => setTitle(e.target.value)}
+        />
+        {members.length > 0 && (
+          <ul className="chips" aria-label={t.groupMembers}>
+            {members.map((m) => (
+              <li key={m.id} className="chip" data-testid="new-group-member" data-username={m.username}>
+                {m.displayName}
+                <button
+                  type="button" className="ghost" aria-label={t.removeMember(m.displayName)}
+                  onClick={() => setMembers(members.filter((x) => x.id !== m.id))}
+                >×</button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <label htmlFor={`${id}-search`}>{t.searchUsers}</label>
+        <input
+          id={`${id}-search`} data-testid="new-group-search" type="search" autoComplete="off" autoCapitalize="none"
+          spellCheck={false} placeholder={t.searchPlaceholder} value={query} onChange={(e) => setQuery(e.target.value)}
+        />
+        {results && results.length === 0 && <p className="muted">{t.noUsersFound}</p>}
+        {results && results.length > 0 && (
+          <ul className="user-results" aria-label={t.searchUsers}>
+            {results.map((u) => (
+              <li key={u.id}>
+                <button
+                  type="button" className="user-result" data-testid="new-group-result" data-username={u.username}
+                  onClick={() => {
+                    setMembers([...members, u])
+                    setQuery('')
+                  }}
+                >
+                  <Avatar name={u.displayName} />
+                  <span>
+                    <strong>{u.displayName}</strong>
+                    <span className="muted"> @{u.username}</span>
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        {error && <p className="form-error" role="alert">{t.errors.generic}</p>}
+        <button type="submit" className="primary dialog-submit" data-testid="new-group-create" disabled={!title.trim() || busy}>
+          {busy ? t.working : t.createGroup}
+        </button>
+      </form>
+    </dialog>
+  )
+}

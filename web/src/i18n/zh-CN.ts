@@ -1,0 +1,73 @@
+import type { Strings } from './en'
+
+/** 简体中文. Same keys as `en` (TypeScript and `i18n.test.ts` check it). */
+export const zhCN: Strings = {
+  appName: 'TokenIM',
+  loading: '加载中…',
+
+  signInTitle: '登录 TokenIM',
+  createAccountTitle: '创建 TokenIM 账号',
+  username: '用户名',
+  password: '密码',
+  displayName: '昵称',
+  displayNameHint: '可选；他人看到的是昵称而不是用户名。',
+  usernameHint: '3–32 个字符：a–z、0–9、点、连字符、下划线。',
+  passwordHint: '至少 8 个字符。',
+  signIn: '登录',
+  createAccount: '创建账号',
+  haveAccount: '已有账号？登录',
+  noAccount: '新用户？创建账号',
+  working: '请稍候…',
+
+  errors: {
+    invalid_credentials: '用户名或密码错误。',
+    username_taken: '该用户名已被占用，请换一个。',
+    rate_limited: '尝试次数过多，请稍后再试。',
+    network_error: '无法连接服务器，请检查网络。',
+    validation_failed: '请修正标出的字段。',
+    generic: '出了点问题，请重试。',
+  },
+
+  conversations: '会话',
+  newChat: '新建聊天',
+  signOut: '退出登录',
+  noConversations: '还没有会话。点击“新建聊天”开始。',
+  noMessagesYet: '暂无消息',
+  pickConversation: '选择一个会话，或新建聊天。',
+  back: '返回会话列表',
+  unread: (n: number) => `${n} 条未读消息`,
+  you: '我',
+
+  searchUsers: '搜索用户',
+  searchPlaceholder: '按用户名搜索',
+  noUsersFound: '未找到用户。',
+  newGroup: '新建群组',
+  groupTitle: '群组名称',
+  groupMembers: '成员',
+  removeMember: (name: string) => `移除 ${name}`,
+  createGroup: '创建群组',
+  memberCount: (n: number) => `${n} 位成员`,
+  close: '关闭',
+
+  message: '消息',
+  messagePlaceholder: '输入消息',
+  send: '发送',
+  pending: '发送中…',
+  sent: '已发送',
+  failed: '未发送',
+  loadingHistory: '正在加载消息…',
+  composerHint: '按 Enter 发送，Shift+Enter 换行',
+  read: '已读',
+  typing: (names: string[]) => `${names.join('、')} 正在输入…`,
+  online: '在线',
+  offline: '离线',
+  language: '语言',
+
+  connection: {
+    connecting: '连接中…',
+    reconnecting: '正在重新连接…',
+    offline: '你已离线。重新连接后消息会自动发送。',
+    online: '',
+    stopped: '',
+  },
+}
