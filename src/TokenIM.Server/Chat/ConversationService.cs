@@ -7,7 +7,8 @@ using TokenIM.Server.Storage;
 namespace TokenIM.Server.Chat;
 
 /// <summary>Creating, listing, reading and renaming conversations.</summary>
-internal sealed class ConversationService(IConversationStore store, IAccountStore accounts, ChatEvents events, TimeProvider time, IOptions<TokenImOptions> options)
+internal sealed class ConversationService(
+    IConversationStore store, IAccountStore accounts, ChatEvents events, RealtimeService realtime, TimeProvider time, IOptions<TokenImOptions> options)
 {
     private readonly int _maxGroupMembers = options.Value.Limits.MaxGroupMembers;
 
@@ -95,6 +96,7 @@ internal sealed class ConversationService(IConversationStore store, IAccountStor
             if (await store.TryCreateConversationAsync(conversation, members, cancellationToken))
             {
                 await events.ConversationChangedAsync(ConversationEvents.Created, conversation.Id, [], CancellationToken.None);
+                await realtime.ShareOnlineStateAsync(conversation.Id, CancellationToken.None);
                 return await ViewAsync(userId, conversation.Id, created: true, cancellationToken);
             }
 
@@ -139,6 +141,7 @@ internal sealed class ConversationService(IConversationStore store, IAccountStor
         var members = others.Select(id => NewMember(conversation.Id, id, MemberRoles.Member, now)).Prepend(NewMember(conversation.Id, userId, MemberRoles.Owner, now)).ToList();
         await store.TryCreateConversationAsync(conversation, members, cancellationToken);
         await events.ConversationChangedAsync(ConversationEvents.Created, conversation.Id, [], CancellationToken.None);
+        await realtime.ShareOnlineStateAsync(conversation.Id, CancellationToken.None);
         return await ViewAsync(userId, conversation.Id, created: true, cancellationToken);
     }
 

@@ -11,7 +11,8 @@ namespace TokenIM.Server.Chat;
 /// then, so two concurrent changes cannot both pass a check that only one of them should (the member limit, the
 /// single owner). The caller's membership is always checked first: outsiders learn nothing, not even the type.
 /// </summary>
-internal sealed class MembershipService(IConversationStore store, IAccountStore accounts, ChatEvents events, TimeProvider time, IOptions<TokenImOptions> options)
+internal sealed class MembershipService(
+    IConversationStore store, IAccountStore accounts, ChatEvents events, RealtimeService realtime, TimeProvider time, IOptions<TokenImOptions> options)
 {
     private readonly int _maxGroupMembers = options.Value.Limits.MaxGroupMembers;
 
@@ -62,7 +63,10 @@ internal sealed class MembershipService(IConversationStore store, IAccountStore 
         if (added.Error is not null)
             return added.Error;
         if (added.Value)
+        {
             await events.ConversationChangedAsync(ConversationEvents.MemberAdded, conversationId, [], CancellationToken.None);
+            await realtime.ShareOnlineStateAsync(conversationId, CancellationToken.None);
+        }
         var view = await store.GetConversationAsync(conversationId, userId, cancellationToken);
         return view is null ? ChatFailures.ConversationNotFound : view.ToDto();
     }

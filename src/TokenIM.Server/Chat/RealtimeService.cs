@@ -41,6 +41,19 @@ internal sealed class RealtimeService(IConversationStore store, ChatEvents event
         await events.PresenceAsync(userId, online, online ? null : time.GetUtcNow(), audience);
     }
 
+    /// <summary>
+    /// After a conversation is created or gains members: its members may not have shared one before, so each hears
+    /// who of the others is online now (in direct conversations and groups within the presence limit).
+    /// </summary>
+    public async Task ShareOnlineStateAsync(string conversationId, CancellationToken cancellationToken)
+    {
+        var members = await store.GetMembersAsync(conversationId, cancellationToken);
+        if (members.Count > _settings.PresenceGroupLimit)
+            return;
+        foreach (var online in members.Where(m => registry.IsOnline(m.UserId)))
+            await events.PresenceAsync(online.UserId, true, null, [.. members.Where(m => m.UserId != online.UserId).Select(m => m.UserId)]);
+    }
+
     /// <summary>Who of the user's presence audience is online now (sent after <c>ready</c>).</summary>
     public async Task<IReadOnlyList<string>> OnlineContactsAsync(string userId, CancellationToken cancellationToken)
     {

@@ -26,11 +26,13 @@ internal static class GatewayHelpers
     /// socket's frames in order and its events are enqueued synchronously, so anything caused before the ping would
     /// come before the pong.
     /// </summary>
-    public static async Task ExpectQuietAsync(this RawSocket socket)
+    public static async Task ExpectQuietAsync(this RawSocket socket, bool ignorePresence = false)
     {
         var id = $"barrier-{Interlocked.Increment(ref s_barriers)}";
         await socket.SendAsync(new { op = "ping", id });
         var next = await socket.ReceiveAsync();
+        while (ignorePresence && next.Op() == "presence")
+            next = await socket.ReceiveAsync();
         Assert.True(next.Op() == "pong" && next.Str("re") == id, $"Expected nothing but pong {id}, got {next.GetRawText()}");
     }
 

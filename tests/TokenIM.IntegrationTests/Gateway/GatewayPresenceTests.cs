@@ -50,6 +50,22 @@ public sealed class GatewayPresenceTests(LiveTokenImFactory factory) : IClassFix
     }
 
     [Fact]
+    public async Task CreateDirect_BothOnlineWithoutSharedConversation_EachLearnsTheOtherIsOnline()
+    {
+        _ = factory.BaseUri;
+        var users = await factory.RegisterManyAsync(2);
+        var (a, b) = (users[0], users[1]);
+        await using var socketA = await factory.OpenAsync(a);
+        await using var socketB = await factory.OpenAsync(b);
+        await GatewayHelpers.SettleAsync(socketA, socketB);
+
+        await (await a.CreateDirectAsync(b.Id)).ReadAsync<Protocol.Rest.ConversationDto>(System.Net.HttpStatusCode.Created);
+
+        AssertPresence(await socketA.ReceiveOpAsync("presence"), b.Id, online: true);
+        AssertPresence(await socketB.ReceiveOpAsync("presence"), a.Id, online: true);
+    }
+
+    [Fact]
     public async Task Ready_ContactsAlreadyOnline_PresenceAfterReady()
     {
         _ = factory.BaseUri;
