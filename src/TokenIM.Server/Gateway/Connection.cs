@@ -43,8 +43,6 @@ internal sealed partial class Connection(WebSocket socket, GatewaySettings setti
     /// <summary>When the access token the socket runs under expires.</summary>
     public DateTimeOffset TokenExpiresAt { get; private set; }
 
-    public bool IsAuthenticated => UserId.Length > 0;
-
     public bool IsClosing => Volatile.Read(ref _closeCode) != 0;
 
     /// <summary>Set when the server shuts down: new sends are not taken, pending acks still go out.</summary>

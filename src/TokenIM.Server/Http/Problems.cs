@@ -30,8 +30,6 @@ internal static class Problems
     public static ProblemHttpResult ToProblem(this Failure failure) =>
         TypedResults.Problem(Create(failure.Code, failure.Detail, failure.Errors, failure.RetryAfter));
 
-    public static ProblemHttpResult Problem(ErrorCode code, string? detail = null) => TypedResults.Problem(Create(code, detail));
-
     /// <summary>Writes a problem directly (middleware, challenge and rejection paths outside an endpoint).</summary>
     public static async Task WriteAsync(HttpContext context, ErrorCode code, string? detail = null, TimeSpan? retryAfter = null)
     {

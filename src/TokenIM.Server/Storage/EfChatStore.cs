@@ -199,13 +199,6 @@ internal sealed class EfChatStore(Func<TokenImDbContext> createContext) : IChatS
         return results;
     }
 
-    public async Task<MessageEntity?> FindByClientMsgIdAsync(string conversationId, string senderId, string clientMsgId, CancellationToken cancellationToken)
-    {
-        await using var db = createContext();
-        return await db.Messages.AsNoTracking().FirstOrDefaultAsync(
-            m => m.ConversationId == conversationId && m.SenderId == senderId && m.ClientMsgId == clientMsgId, cancellationToken);
-    }
-
     public async Task<IReadOnlyList<MessageEntity>> GetMessagesAsync(
         string conversationId, long? afterSeq, long? beforeSeq, int take, bool fromHighEnd, CancellationToken cancellationToken)
     {

@@ -62,8 +62,6 @@ internal interface IMessageStore
     /// <remarks>Every message of the batch is stamped <paramref name="createdAt"/> (Unix ms), so time never runs backwards along seq.</remarks>
     Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<AppendRequest> sends, long createdAt, CancellationToken cancellationToken);
 
-    Task<MessageEntity?> FindByClientMsgIdAsync(string conversationId, string senderId, string clientMsgId, CancellationToken cancellationToken);
-
     /// <summary>
     /// Up to <paramref name="take"/> messages with <paramref name="afterSeq"/> &lt; seq &lt; <paramref name="beforeSeq"/>
     /// (null: unbounded), starting from the high end when <paramref name="fromHighEnd"/> (newest first) and from the

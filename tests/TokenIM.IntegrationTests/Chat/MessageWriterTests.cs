@@ -153,9 +153,6 @@ public sealed class MessageWriterTests(TokenImFactory factory) : IClassFixture<T
             return await inner.AppendAsync(sends, createdAt, cancellationToken);
         }
 
-        public Task<MessageEntity?> FindByClientMsgIdAsync(string conversationId, string senderId, string clientMsgId, CancellationToken cancellationToken) =>
-            inner.FindByClientMsgIdAsync(conversationId, senderId, clientMsgId, cancellationToken);
-
         public Task<IReadOnlyList<MessageEntity>> GetMessagesAsync(
             string conversationId, long? afterSeq, long? beforeSeq, int take, bool fromHighEnd, CancellationToken cancellationToken) =>
             inner.GetMessagesAsync(conversationId, afterSeq, beforeSeq, take, fromHighEnd, cancellationToken);
