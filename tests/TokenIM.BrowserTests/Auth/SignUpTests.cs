@@ -13,7 +13,7 @@ public sealed class SignUpTests(BrowserFixture fixture) : BrowserTest(fixture)
 
         await app.SignUpAsync(Server.NextUsername("newcomer"));
 
-        await Expect(app.ConversationList).ToBeVisibleAsync();
+        await Expect(app.Sidebar).ToBeVisibleAsync();
         await Expect(app.Conversations).ToHaveCountAsync(0);
         await Expect(app.Username).ToBeHiddenAsync();
     }

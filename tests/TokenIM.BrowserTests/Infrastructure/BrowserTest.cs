@@ -28,6 +28,19 @@ public abstract class BrowserTest(BrowserFixture fixture) : IClassFixture<Browse
         return page;
     }
 
+    /// <summary>
+    /// Saves a screenshot of <paramref name="page"/> as <c>artifacts/screenshots/{fileName}</c> under the repository
+    /// root (gitignored; CI keeps the folder), whatever the outcome, and attaches it to the test result.
+    /// </summary>
+    protected static async Task SaveArtifactScreenshotAsync(IPage page, string fileName)
+    {
+        var path = Path.Combine(Artifacts.ScreenshotDirectory, fileName);
+        Directory.CreateDirectory(Artifacts.ScreenshotDirectory);
+        var bytes = await page.ScreenshotAsync(new() { Path = path });
+        TestContext.Current.AddAttachment(Path.GetFileNameWithoutExtension(fileName), bytes, "image/png");
+        TestContext.Current.SendDiagnosticMessage($"screenshot: {path}");
+    }
+
     public ValueTask InitializeAsync()
     {
         // A screenshot left by an earlier failing run of this test would read as this run's.
