@@ -27,14 +27,19 @@ check() {
 if ! command -v dotnet >/dev/null; then
   echo "FAILED: the .NET SDK 10 is required (dotnet on PATH)"; echo "0 passed, 1 failed"; exit 1
 fi
-# The browser tests drive Debian's Chromium (never a downloaded browser). A second try covers a busy dpkg lock.
-install_chromium() { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
-if [ ! -x /usr/bin/chromium ]; then
-  install_chromium >"$log/chromium.out" 2>&1 || { sleep 30; install_chromium >>"$log/chromium.out" 2>&1; }
+# The browser tests drive Debian's Chromium (never a downloaded browser); fonts-noto-cjk gives it Chinese glyphs for
+# the 简体中文 screenshots. Only what is missing is installed; a second try covers a busy dpkg lock.
+apt_need=()
+[ -x /usr/bin/chromium ] || apt_need+=(chromium)
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || apt_need+=(fonts-noto-cjk)
+install_apt() { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_need[@]}"; }
+if ((${#apt_need[@]})); then
+  install_apt >"$log/apt.out" 2>&1 || { sleep 30; install_apt >>"$log/apt.out" 2>&1; }
   if [ ! -x /usr/bin/chromium ]; then
-    tail -n 20 "$log/chromium.out"; echo "FAILED: apt-get install chromium (the browser tests need /usr/bin/chromium)"
+    tail -n 20 "$log/apt.out"; echo "FAILED: apt-get install chromium (the browser tests need /usr/bin/chromium)"
     echo "0 passed, 1 failed"; exit 1
   fi
+  dpkg -s fonts-noto-cjk >/dev/null 2>&1 || echo "warning: fonts-noto-cjk missing: Chinese shows as boxes in screenshots"
 fi
 dotnet tool restore >/dev/null || { echo "FAILED: dotnet tool restore"; echo "0 passed, 1 failed"; exit 1; }
 if ! dotnet build TokenIM.slnx -c Release -v quiet -nologo 2>&1 | tee "$log/build.out" | grep -E ' error |^Build FAILED' ; then :; fi
