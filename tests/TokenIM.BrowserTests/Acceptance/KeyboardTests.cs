@@ -51,7 +51,7 @@ public sealed class KeyboardTests(BrowserFixture fixture) : BrowserTest(fixture)
     }
 
     [Fact]
-    public async Task NewChatAndNewGroup_OpenedWithEnter_FocusTheirFirstField()
+    public async Task NewChatAndNewGroup_OpenedAndClosedByKeyboard_FocusFirstFieldThenReturnToButton()
     {
         var app = new ChatApp(await NewUserPageAsync("focus"));
         await app.SignUpAsync(Server.NextUsername("focus"));
@@ -67,6 +67,9 @@ public sealed class KeyboardTests(BrowserFixture fixture) : BrowserTest(fixture)
                 wrong.Add($"{button} opened its dialog with focus on {await DescribeFocusAsync(app)}, not on {field}");
             await app.Page.Keyboard.PressAsync("Escape");
             await Expect(app.Dialog).ToHaveCountAsync(0);
+            // Closing returns focus to the button that opened the dialog, not to the top of the page.
+            if (!await button.EvaluateAsync<bool>("e => e === document.activeElement"))
+                wrong.Add($"Escape closed the {button} dialog with focus on {await DescribeFocusAsync(app)}, not back on the button");
         }
 
         Assert.True(wrong.Count == 0, string.Join('\n', wrong));
@@ -91,5 +94,5 @@ public sealed class KeyboardTests(BrowserFixture fixture) : BrowserTest(fixture)
     }
 
     private static Task<string> DescribeFocusAsync(ChatApp app) => app.Page.EvaluateAsync<string>(
-        "() => { const e = document.activeElement; return e ? `${e.tagName.toLowerCase()}[${e.getAttribute('aria-label') ?? e.textContent?.trim().slice(0, 30) ?? ''}]` : 'none' }");
+        "() => { const e = document.activeElement; return !e || e === document.body ? 'body' : `${e.tagName.toLowerCase()}[${e.getAttribute('aria-label') ?? e.textContent?.trim().slice(0, 30) ?? ''}]` }");
 }
