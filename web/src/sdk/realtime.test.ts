@@ -118,4 +118,20 @@ describe('TokenImRealtime', () => {
     rt.stop()
     await rest.logout().catch(() => undefined)
   })
+
+  it('stops tracking a conversation on the user’s own removal, and keeps tracking one that only lost another member', async () => {
+    const { rt, sockets, rest } = await setup(() => 0)
+    rt.start()
+    const s = sockets[0]!
+    s.open()
+    s.receive({ op: 'ready', userId: 'alice', sessionId: 's', serverTime: '' })
+    await flush()
+    expect(rt.cursor('c1')).toBe(0)
+    s.receive({ op: 'conversation', event: 'member_removed', conversation: { ...conv(0), id: 'c1', memberIds: ['alice'] } })
+    expect(rt.cursor('c1')).toBe(0)
+    s.receive({ op: 'conversation', event: 'member_removed', conversation: { ...conv(0), id: 'c1', memberIds: ['bob'] } })
+    expect(rt.cursor('c1')).toBeUndefined()
+    rt.stop()
+    await rest.logout().catch(() => undefined)
+  })
 })
