@@ -134,4 +134,28 @@ describe('TokenImRealtime', () => {
     rt.stop()
     await rest.logout().catch(() => undefined)
   })
+
+  it('does not send a rate-limited send again after a reconnect has already resent it', async () => {
+    const { rt, sockets, rest } = await setup(() => 0)
+    rt.start()
+    const s = sockets[0]!
+    s.open()
+    s.receive({ op: 'ready', userId: 'alice', sessionId: 's', serverTime: '' })
+    await flush()
+    rt.send('c1', 'hi', 'cm-9')
+    s.receive({ op: 'error', re: s.last('send').id, code: 'rate_limited', message: 'slow down', retryAfterMs: 20 })
+    s.close(1006)
+    await new Promise((r) => setTimeout(r, 5))
+    const s2 = sockets[1]!
+    s2.open()
+    s2.receive({ op: 'ready', userId: 'alice', sessionId: 's', serverTime: '' })
+    await flush()
+    const sends = () => s2.sent.filter((f) => f.op === 'send')
+    expect(sends()).toHaveLength(1)
+    expect(sends()[0]).toMatchObject({ clientMsgId: 'cm-9' })
+    await new Promise((r) => setTimeout(r, 40))
+    expect(sends()).toHaveLength(1)
+    rt.stop()
+    await rest.logout().catch(() => undefined)
+  })
 })
