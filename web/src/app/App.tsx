@@ -31,8 +31,11 @@ export function App() {
   return <Shell key={session.user.id} rest={rest} me={session.user} onSignOut={() => setSession({ status: 'signed-out' })} />
 }
 
+/** The device name the sessions list shows, e.g. "Web (Chrome on Linux)". */
 function browserName(): string {
   const ua = navigator.userAgent
   const browser = /Edg\//.test(ua) ? 'Edge' : /Firefox\//.test(ua) ? 'Firefox' : /Chrome\//.test(ua) ? 'Chrome' : /Safari\//.test(ua) ? 'Safari' : 'Browser'
-  return `Web (${browser})`
+  const os = /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS' : /Windows/.test(ua) ? 'Windows'
+    : /Mac OS X/.test(ua) ? 'macOS' : /CrOS/.test(ua) ? 'ChromeOS' : /Linux/.test(ua) ? 'Linux' : ''
+  return os ? `Web (${browser} on ${os})` : `Web (${browser})`
 }

@@ -2,18 +2,24 @@ import { Fragment, useEffect, useId, useLayoutEffect, useRef, useState, type Key
 import type { Conversation } from '../sdk'
 import { t } from '../i18n'
 import type { ChatState, ChatStore } from './store'
-import { clockTime, dayLabel, linkify } from './format'
+import type { GroupActions } from './groupActions'
+import { dayLabel } from './format'
+import { GroupDetailsDialog } from './GroupDetailsDialog'
+import { MessageItem } from './MessageItem'
 import { PresenceDot } from './PresenceDot'
 
 interface Props {
   store: ChatStore
+  groups: GroupActions
   state: ChatState
   conversation: Conversation
   onBack: () => void
 }
 
-export function ChatView({ store, state, conversation, onBack }: Props) {
-  const [draft, setDraft] = useState('')
+export function ChatView({ store, groups, state, conversation, onBack }: Props) {
+  // Keyed by conversation in Shell: each chat starts from its own kept draft.
+  const [draft, setDraft] = useState(() => store.drafts.get(conversation.id))
+  const [details, setDetails] = useState(false)
   const listRef = useRef<HTMLOListElement>(null)
   const composerRef = useRef<HTMLTextAreaElement>(null)
   const id = useId()
@@ -44,6 +50,7 @@ export function ChatView({ store, state, conversation, onBack }: Props) {
     if (!text) return
     store.send(conversation.id, text)
     setDraft('')
+    store.drafts.set(conversation.id, '')
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
@@ -61,7 +68,15 @@ export function ChatView({ store, state, conversation, onBack }: Props) {
         <h2 id={`${id}-title`}>{store.title(conversation)}</h2>
         {peer && <PresenceDot online={state.online[peer] === true} />}
         {isGroup && <span className="muted member-count" data-testid="member-count">{t.memberCount(conversation.memberIds.length)}</span>}
+        {isGroup && (
+          <button type="button" className="ghost details-button" data-testid="group-details" aria-label={t.groupDetails} title={t.groupDetails} onClick={() => setDetails(true)}>
+            ⓘ
+          </button>
+        )}
       </header>
+      {details && isGroup && (
+        <GroupDetailsDialog store={store} groups={groups} state={state} conversation={conversation} onClose={() => setDetails(false)} />
+      )}
       <ol
         className="messages" ref={listRef} aria-live="polite" aria-label={store.title(conversation)} tabIndex={0}
         onScroll={(e) => {
@@ -78,29 +93,10 @@ export function ChatView({ store, state, conversation, onBack }: Props) {
           return (
             <Fragment key={m.key}>
               {newDay && <li className="day" role="separator" aria-label={day}><span>{day}</span></li>}
-              <li
-                className={`bubble ${mine ? 'mine' : 'theirs'} ${m.status}`}
-                data-testid="message"
-                data-seq={m.seq}
-                data-status={m.status}
-              >
-                {isGroup && !mine && <span className="sender">{store.displayName(m.senderId)}</span>}
-                <span className="text">
-                  {linkify(m.text).map((part, j) =>
-                    part.href ? <a key={j} href={part.href} target="_blank" rel="noopener noreferrer nofollow">{part.text}</a> : <span key={j}>{part.text}</span>,
-                  )}
-                </span>
-                <span className="meta">
-                  {m.status === 'sent' || m.status === 'read' ? <time dateTime={m.createdAt}>{clockTime(m.createdAt)}</time> : null}
-                  {mine && m.status === 'pending' && <span className="status">{t.pending}</span>}
-                  {mine && m.status === 'read' && <span className="status read" aria-label={t.read} title={t.read}>✓✓</span>}
-                  {mine && m.status === 'failed' && (
-                    <button type="button" className="link retry" onClick={() => store.retry(conversation.id, m.key.slice(1))}>
-                      {t.failed} ↻
-                    </button>
-                  )}
-                </span>
-              </li>
+              <MessageItem
+                item={m} mine={mine} sender={isGroup && !mine ? store.displayName(m.senderId) : undefined}
+                onRetry={(clientMsgId) => store.retry(conversation.id, clientMsgId)}
+              />
             </Fragment>
           )
         })}
@@ -121,6 +117,7 @@ export function ChatView({ store, state, conversation, onBack }: Props) {
           placeholder={t.messagePlaceholder} maxLength={4000} aria-describedby={`${id}-hint`}
           onChange={(e) => {
             setDraft(e.target.value)
+            store.drafts.set(conversation.id, e.target.value)
             if (e.target.value.trim()) store.userTyping(conversation.id)
           }}
           onKeyDown={onKeyDown}

@@ -1,8 +1,9 @@
-import { useEffect, useId, useRef, useState } from 'react'
+import { useId, useState } from 'react'
 import type { User } from '../sdk'
 import { t } from '../i18n'
 import type { ChatStore } from './store'
 import { Avatar } from './Avatar'
+import { useModalDialog } from './useModalDialog'
 import { useUserSearch } from './useUserSearch'
 
 interface Props {
@@ -14,18 +15,14 @@ interface Props {
 /** Finds a user by username prefix and opens (or creates) the direct chat with them. */
 export function NewChatDialog({ store, onClose, onPicked }: Props) {
   const [query, setQuery] = useState('')
-  const dialogRef = useRef<HTMLDialogElement>(null)
+  const dialogRef = useModalDialog(onClose)
   const id = useId()
 
-  useEffect(() => {
-    const dialog = dialogRef.current
-    if (dialog && !dialog.open) dialog.showModal?.()
-  }, [])
 
   const shown = useUserSearch(store, query)
 
   return (
-    <dialog ref={dialogRef} className="dialog" aria-labelledby={`${id}-title`} onClose={onClose} onCancel={onClose}>
+    <dialog ref={dialogRef} className="dialog" aria-labelledby={`${id}-title`}>
       <header className="dialog-header">
         <h2 id={`${id}-title`}>{t.newChat}</h2>
         <button type="button" className="ghost" onClick={onClose} aria-label={t.close}>×</button>

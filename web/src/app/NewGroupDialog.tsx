@@ -1,8 +1,9 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
+import { useId, useState, type FormEvent } from 'react'
 import type { User } from '../sdk'
 import { t } from '../i18n'
 import type { ChatStore } from './store'
 import { Avatar } from './Avatar'
+import { useModalDialog } from './useModalDialog'
 import { useUserSearch } from './useUserSearch'
 
 interface Props {
@@ -18,14 +19,10 @@ export function NewGroupDialog({ store, onClose, onCreated }: Props) {
   const [members, setMembers] = useState<User[]>([])
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState(false)
-  const dialogRef = useRef<HTMLDialogElement>(null)
+  const dialogRef = useModalDialog(onClose)
   const id = useId()
   const results = useUserSearch(store, query)?.filter((u) => !members.some((m) => m.id === u.id)) ?? null
 
-  useEffect(() => {
-    const dialog = dialogRef.current
-    if (dialog && !dialog.open) dialog.showModal?.()
-  }, [])
 
   async function submit(event: FormEvent) {
     event.preventDefault()
@@ -41,7 +38,7 @@ export function NewGroupDialog({ store, onClose, onCreated }: Props) {
   }
 
   return (
-    <dialog ref={dialogRef} className="dialog" aria-labelledby={`${id}-title`} onClose={onClose} onCancel={onClose}>
+    <dialog ref={dialogRef} className="dialog" aria-labelledby={`${id}-title`}>
       <form onSubmit={(e) => void submit(e)}>
         <header className="dialog-header">
           <h2 id={`${id}-title`}>{t.newGroup}</h2>

@@ -8,6 +8,9 @@ import { NewChatDialog } from './NewChatDialog'
 import { NewGroupDialog } from './NewGroupDialog'
 import { Avatar } from './Avatar'
 import { LanguageSwitch } from './LanguageSwitch'
+import { GroupActions } from './groupActions'
+import { SessionsDialog } from './SessionsDialog'
+import { useDesktopNotifications } from './useDesktopNotifications'
 
 interface Props {
   rest: TokenImRest
@@ -21,6 +24,9 @@ export function Shell({ rest, me, onSignOut }: Props) {
   const state = useSyncExternalStore(store.subscribe, store.getSnapshot)
   const [newChat, setNewChat] = useState(false)
   const [newGroup, setNewGroup] = useState(false)
+  const [sessions, setSessions] = useState(false)
+  const [groups] = useState(() => new GroupActions(rest, store))
+  const notifications = useDesktopNotifications(store)
 
   useEffect(() => {
     store.start()
@@ -29,6 +35,7 @@ export function Shell({ rest, me, onSignOut }: Props) {
 
   async function signOut() {
     store.stop()
+    store.drafts.clear()
     await rest.logout().catch(() => undefined)
     onSignOut()
   }
@@ -50,16 +57,27 @@ export function Shell({ rest, me, onSignOut }: Props) {
         <div className="sidebar-actions">
           <button type="button" className="primary" data-testid="new-chat" onClick={() => setNewChat(true)}>{t.newChat}</button>
           <button type="button" className="secondary" data-testid="new-group" onClick={() => setNewGroup(true)}>{t.newGroup}</button>
-          <LanguageSwitch />
         </div>
         <ConversationList store={store} state={state} onOpen={(id) => void store.open(id)} />
+        <footer className="sidebar-footer">
+          <button type="button" className="ghost" data-testid="sessions" onClick={() => setSessions(true)}>{t.sessions}</button>
+          {notifications.permission === 'default' && (
+            <button type="button" className="ghost" data-testid="enable-notifications" onClick={() => void notifications.request()}>
+              {t.enableNotifications}
+            </button>
+          )}
+          {notifications.permission === 'denied' && <span className="muted small">{t.notificationsBlocked}</span>}
+          <LanguageSwitch />
+        </footer>
       </aside>
       <main className="main">
         {banner && <div className={`banner banner-${state.connection}`} role="status" data-testid="connection-banner">{banner}</div>}
         {active ? (
-          <ChatView key={active.id} store={store} state={state} conversation={active} onBack={() => void store.open(null)} />
+          <ChatView key={active.id} store={store} groups={groups} state={state} conversation={active} onBack={() => void store.open(null)} />
         ) : (
-          <div className="empty-main">{t.pickConversation}</div>
+          <div className="empty-main" role={state.goneTitle ? 'status' : undefined} data-testid={state.goneTitle ? 'gone-notice' : undefined}>
+            {state.goneTitle ? t.noLongerMember(state.goneTitle) : t.pickConversation}
+          </div>
         )}
       </main>
       {newChat && (
@@ -73,6 +91,7 @@ export function Shell({ rest, me, onSignOut }: Props) {
           }}
         />
       )}
+      {sessions && <SessionsDialog rest={rest} onClose={() => setSessions(false)} onSignOut={() => void signOut()} />}
       {newGroup && (
         <NewGroupDialog
           store={store}

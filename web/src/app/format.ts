@@ -50,3 +50,12 @@ export function dayLabel(iso: string | undefined): string {
   const d = new Date(iso)
   return Number.isNaN(d.getTime()) ? '' : dayFormat.format(d)
 }
+
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+
+/** A full date and time (session list). */
+export function dateTime(iso: string | undefined): string {
+  if (!iso) return ''
+  const d = new Date(iso)
+  return Number.isNaN(d.getTime()) ? '' : dateTimeFormat.format(d)
+}

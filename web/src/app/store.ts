@@ -1,66 +1,47 @@
-import {
-  TokenImRealtime, type ConnectionState, type Conversation, type Message, type PendingSend, type TokenImRest, type User,
-} from '../sdk'
-import { activeTypists, deliveredStatus, shouldSendTyping, typingShowMs, typingStarted, typingStopped, withPeerRead, type Typists } from './live'
+import { TokenImApiError, TokenImRealtime, type Conversation, type Message, type PendingSend, type TokenImRest, type User } from '../sdk'
+import { activeTypists, shouldSendTyping, typingShowMs, typingStarted, typingStopped, withPeerRead } from './live'
+import { ExternalStore, chatItems, withoutConversation, type ChatItem, type ChatState } from './chatState'
+import { isOwnRemoval, mergeConversations, sortByActivity, withMessage, withRead } from './conversations'
+import { DraftStore, sessionStorageOrNull } from './drafts'
+import { MembersStore } from './members'
+
+export type { ChatItem, ChatState } from './chatState'
 
 const historyPage = 50
-
-/** A message shown in the chat: a delivered one (has `seq`), or one of the user's sends still in flight. */
-export interface ChatItem {
-  key: string
-  seq?: number
-  senderId: string
-  text: string
-  createdAt?: string
-  status: 'pending' | 'sent' | 'read' | 'failed'
-}
-
-export interface ChatState {
-  me: User
-  connection: ConnectionState
-  /** Most recently active first. */
-  conversations: Conversation[]
-  /** Delivered messages by conversation, ascending by seq. */
-  messages: Record<string, Message[]>
-  /** The user's unacknowledged or refused sends, by conversation, in order. */
-  outbox: Record<string, (PendingSend & { failed?: boolean })[]>
-  users: Record<string, User>
-  loadingHistory: Record<string, boolean>
-  /** Whether older history than what is loaded exists, by conversation. */
-  hasOlder: Record<string, boolean>
-  activeId: string | null
-  /** Who is typing, by conversation (user id → expiry, epoch ms). */
-  typing: Record<string, Typists>
-  /** Presence by user id (absent: unknown, shown as offline). */
-  online: Record<string, boolean>
-  /** The other members' read markers, by conversation (user id → seq). */
-  peerReads: Record<string, Record<string, number>>
-}
 
 /**
  * The app's state: the SDK's events folded into an immutable snapshot for `useSyncExternalStore`. History comes from
  * a REST page when a conversation opens; live messages from the realtime client; both merge by seq.
  */
-export class ChatStore {
-  private state: ChatState
-  private readonly listeners = new Set<() => void>()
+export class ChatStore extends ExternalStore<ChatState> {
   private readonly realtime: TokenImRealtime
   private readonly fetchingUsers = new Set<string>()
   private readonly typingSentAt = new Map<string, number>()
   private readonly fetchedReads = new Set<string>()
   private readonly typingTimers = new Set<ReturnType<typeof setTimeout>>()
+  private readonly incoming = new Set<(m: Message) => void>()
+  /** Group member lists, for the details panel (a store of its own: it changes apart from the chat). */
+  readonly members: MembersStore
+  /** Unsent drafts by conversation (see drafts.ts for why sessionStorage). */
+  readonly drafts: DraftStore
 
   constructor(private readonly rest: TokenImRest, me: User) {
-    this.state = {
+    super({
       me, connection: 'connecting', conversations: [], messages: {}, outbox: {}, users: { [me.id]: me },
-      loadingHistory: {}, hasOlder: {}, activeId: null, typing: {}, online: {}, peerReads: {},
-    }
+      loadingHistory: {}, hasOlder: {}, activeId: null, typing: {}, online: {}, peerReads: {}, goneTitle: null,
+    })
+    this.members = new MembersStore(rest, (ids) => ids.forEach((id) => this.ensureUser(id)))
+    this.drafts = new DraftStore(sessionStorageOrNull(), `tokenim.drafts.${me.id}`)
     this.realtime = new TokenImRealtime({ rest }, {
       message: (m) => this.onMessage(m),
-      conversations: (list) => this.mergeConversations(list),
-      conversation: (frame) => this.mergeConversations([frame.conversation]),
+      conversations: (list) => this.onFullList(list),
+      conversation: (frame) => {
+        if (isOwnRemoval(frame.event, frame.conversation, this.state.me.id)) this.forget(frame.conversation.id)
+        else this.applyConversations([frame.conversation])
+        this.members.changed(frame.conversation.id)
+      },
       receipt: (r) => {
-        if (r.userId === this.state.me.id) this.updateConversation(r.conversationId, (c) => withRead(c, r.seq))
+        if (r.userId === this.state.me.id) this.patchConversation(r.conversationId, (c) => withRead(c, r.seq))
         else this.setPeerRead(r.conversationId, r.userId, r.seq)
       },
       typing: (f) => {
@@ -78,12 +59,11 @@ export class ChatStore {
     })
   }
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener)
-    return () => this.listeners.delete(listener)
+  /** Called for every message delivered live or by catch-up (not for history pages); returns the unsubscribe. */
+  onIncoming(listener: (m: Message) => void): () => void {
+    this.incoming.add(listener)
+    return () => this.incoming.delete(listener)
   }
-
-  getSnapshot = (): ChatState => this.state
 
   start(): void {
     this.realtime.start()
@@ -126,7 +106,7 @@ export class ChatStore {
   }
 
   async open(conversationId: string | null): Promise<void> {
-    this.set({ activeId: conversationId })
+    this.set({ activeId: conversationId, goneTitle: null })
     if (!conversationId) return
     this.markRead(conversationId)
     this.loadPeerReads(conversationId)
@@ -172,19 +152,24 @@ export class ChatStore {
     this.send(conversationId, item.text)
   }
 
+  /** Caches users the app already holds (search results), so their names show without a fetch. */
+  rememberUsers(list: User[]): void {
+    const users = { ...this.state.users }
+    for (const u of list) users[u.id] = u
+    this.set({ users })
+  }
+
   async startDirect(user: User): Promise<string> {
-    this.set({ users: { ...this.state.users, [user.id]: user } })
+    this.rememberUsers([user])
     const conversation = await this.rest.createDirect(user.id)
-    this.mergeConversations([conversation])
+    this.applyConversations([conversation])
     return conversation.id
   }
 
   async createGroup(title: string, members: User[]): Promise<string> {
-    const users = { ...this.state.users }
-    for (const u of members) users[u.id] = u
-    this.set({ users })
+    this.rememberUsers(members)
     const conversation = await this.rest.createGroup(title, members.map((u) => u.id))
-    this.mergeConversations([conversation])
+    this.applyConversations([conversation])
     return conversation.id
   }
 
@@ -194,18 +179,8 @@ export class ChatStore {
 
   /** Messages and sends of a conversation in display order. */
   items(conversationId: string): ChatItem[] {
-    const reads = this.state.peerReads[conversationId]
-    const delivered: ChatItem[] = (this.state.messages[conversationId] ?? []).map((m) => ({
-      key: `s${m.seq}`, seq: m.seq, senderId: m.senderId, text: m.text, createdAt: m.createdAt,
-      status: deliveredStatus(m.senderId === this.state.me.id, m.seq, reads),
-    }))
-    const pending: ChatItem[] = (this.state.outbox[conversationId] ?? []).map((p) => ({
-      key: `p${p.clientMsgId}`, senderId: this.state.me.id, text: p.text, status: p.failed ? 'failed' : 'pending',
-    }))
-    return [...delivered, ...pending]
+    return chatItems(this.state, conversationId)
   }
-
-  // ---- event folding ----
 
   private onMessage(m: Message): void {
     this.insert(m)
@@ -213,22 +188,15 @@ export class ChatStore {
     const remaining = typingStopped(typists, m.senderId)
     if (remaining !== typists) this.set({ typing: { ...this.state.typing, [m.conversationId]: remaining ?? {} } })
     const mine = m.senderId === this.state.me.id
+    for (const listener of this.incoming) listener(m)
     if (mine) {
       const list = this.state.outbox[m.conversationId]
       if (list?.some((p) => p.clientMsgId === m.clientMsgId))
         this.set({ outbox: { ...this.state.outbox, [m.conversationId]: list.filter((p) => p.clientMsgId !== m.clientMsgId) } })
     }
-    this.updateConversation(m.conversationId, (c) => {
-      const lastSeq = Math.max(c.lastSeq, m.seq)
-      const readSeq = mine ? Math.max(c.readSeq, m.seq) : c.readSeq
-      const newer = !c.lastMessage || m.seq >= c.lastMessage.seq
-      return {
-        ...c, lastSeq, readSeq, unreadCount: Math.max(0, lastSeq - readSeq),
-        lastMessage: newer ? m : c.lastMessage, updatedAt: newer && m.createdAt > c.updatedAt ? m.createdAt : c.updatedAt,
-      }
-    })
+    this.patchConversation(m.conversationId, (c) => withMessage(c, m, mine))
     if (!this.state.conversations.some((c) => c.id === m.conversationId))
-      void this.rest.getConversation(m.conversationId).then((c) => this.mergeConversations([c]), () => undefined)
+      void this.rest.getConversation(m.conversationId).then((c) => this.applyConversations([c]), () => undefined)
     if (!mine && this.state.activeId === m.conversationId && document.visibilityState === 'visible') this.markRead(m.conversationId)
   }
 
@@ -269,33 +237,53 @@ export class ChatStore {
     const c = this.state.conversations.find((x) => x.id === conversationId)
     if (!c || c.readSeq >= c.lastSeq) return
     const seq = c.lastSeq
-    this.updateConversation(conversationId, (x) => withRead(x, seq))
+    this.patchConversation(conversationId, (x) => withRead(x, seq))
     void this.rest.markRead(conversationId, seq).catch(() => undefined)
   }
 
   private markFailed(send: PendingSend): void {
-    const list = this.state.outbox[send.conversationId] ?? []
-    this.set({
-      outbox: {
-        ...this.state.outbox,
-        [send.conversationId]: list.map((p) => (p.clientMsgId === send.clientMsgId ? { ...p, failed: true } : p)),
-      },
-    })
+    const list = (this.state.outbox[send.conversationId] ?? []).map((p) => (p.clientMsgId === send.clientMsgId ? { ...p, failed: true } : p))
+    this.set({ outbox: { ...this.state.outbox, [send.conversationId]: list } })
   }
 
-  private mergeConversations(list: Conversation[]): void {
-    const byId = new Map(this.state.conversations.map((c) => [c.id, c]))
-    for (const c of list) {
-      const known = byId.get(c.id)
-      // Live events may have moved a conversation further than a slightly older list says.
-      byId.set(c.id, known && known.lastSeq > c.lastSeq ? { ...c, lastSeq: known.lastSeq, lastMessage: known.lastMessage, updatedAt: known.updatedAt } : c)
-    }
-    this.set({ conversations: sortByActivity([...byId.values()]) })
+  /** Merges conversations as the server sent them (a live event's view may be newer than a list's). */
+  applyConversations(list: Conversation[]): void {
+    this.set({ conversations: mergeConversations(this.state.conversations, list) })
     if (this.state.activeId) this.markRead(this.state.activeId)
     for (const c of list) for (const id of c.memberIds) this.ensureUser(id)
   }
 
-  private updateConversation(id: string, change: (c: Conversation) => Conversation): void {
+  /**
+   * The full list after a (re)connect. A conversation known here but missing from it may have been left or lost while
+   * the socket was down (its event was missed) — or have been created after the list was read: ask the server which.
+   */
+  private onFullList(list: Conversation[]): void {
+    this.applyConversations(list)
+    const listed = new Set(list.map((c) => c.id))
+    for (const c of this.state.conversations) {
+      if (listed.has(c.id)) continue
+      this.rest.getConversation(c.id).then(
+        (fresh) => this.applyConversations([fresh]),
+        (error: unknown) => {
+          if (error instanceof TokenImApiError && error.code === 'conversation_not_found') this.forget(c.id)
+        },
+      )
+    }
+  }
+
+  /** Drops every trace of a conversation the user is no longer in (docs/protocol.md, reconnect contract step 9). */
+  forget(id: string): void {
+    const gone = this.state.conversations.find((c) => c.id === id)
+    if (!gone) return
+    this.realtime.untrack(id)
+    this.members.forget(id)
+    this.drafts.set(id, '')
+    this.fetchedReads.delete(id)
+    this.set(withoutConversation(this.state, id, this.title(gone)))
+  }
+
+  /** Changes one known conversation (no effect on an unknown one). */
+  patchConversation(id: string, change: (c: Conversation) => Conversation): void {
     if (!this.state.conversations.some((c) => c.id === id)) return
     this.set({ conversations: sortByActivity(this.state.conversations.map((c) => (c.id === id ? change(c) : c))) })
   }
@@ -308,18 +296,4 @@ export class ChatStore {
       () => this.fetchingUsers.delete(id),
     )
   }
-
-  private set(change: Partial<ChatState>): void {
-    this.state = { ...this.state, ...change }
-    for (const l of this.listeners) l()
-  }
-}
-
-function withRead(c: Conversation, seq: number): Conversation {
-  const readSeq = Math.max(c.readSeq, seq)
-  return { ...c, readSeq, unreadCount: Math.max(0, c.lastSeq - readSeq) }
-}
-
-function sortByActivity(list: Conversation[]): Conversation[] {
-  return list.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0))
 }

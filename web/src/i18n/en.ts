@@ -28,6 +28,8 @@ export const en = {
     rate_limited: 'Too many attempts; wait a moment and try again.',
     network_error: 'Cannot reach the server. Check your connection.',
     validation_failed: 'Please correct the highlighted fields.',
+    permission_denied: 'You are not allowed to do that.',
+    group_full: 'The group is full.',
     generic: 'Something went wrong. Please try again.',
   } as Record<string, string>,
 
@@ -68,6 +70,37 @@ export const en = {
   online: 'Online',
   offline: 'Offline',
   language: 'Language',
+
+  // group details
+  groupDetails: 'Group details',
+  roles: { owner: 'Owner', admin: 'Admin', member: 'Member' } as Record<string, string>,
+  youSuffix: '(you)',
+  rename: 'Rename',
+  remove: 'Remove',
+  addMembers: 'Add members',
+  leaveGroup: 'Leave group',
+  leave: 'Leave',
+  cancel: 'Cancel',
+  leaveConfirm: (title: string) => `Leave “${title}”?`,
+  leaveHint: 'You will stop getting its messages; a member who manages the group can add you again.',
+  leaveOwnerHint: (name: string) => `${name} becomes the owner.`,
+  noLongerMember: (title: string) => `You are no longer a member of “${title}”.`,
+
+  // sessions
+  sessions: 'Sessions',
+  sessionsTitle: 'Signed-in devices',
+  thisDevice: 'This device',
+  signedInAt: (when: string) => `Signed in ${when}`,
+  lastActiveAt: (when: string) => `Last active ${when}`,
+  revoke: (device: string) => `Revoke ${device}`,
+  revokeShort: 'Revoke',
+  signOutOthers: 'Sign out other devices',
+  noOtherSessions: 'No other device is signed in.',
+
+  // notifications
+  enableNotifications: 'Enable notifications',
+  notificationsBlocked: 'Notifications are blocked in the browser settings.',
+  retry: 'Retry',
 
   // connection banner
   connection: {

@@ -25,6 +25,8 @@ export const zhCN: Strings = {
     rate_limited: '尝试次数过多，请稍后再试。',
     network_error: '无法连接服务器，请检查网络。',
     validation_failed: '请修正标出的字段。',
+    permission_denied: '你没有权限这样做。',
+    group_full: '群组已满。',
     generic: '出了点问题，请重试。',
   },
 
@@ -62,6 +64,34 @@ export const zhCN: Strings = {
   online: '在线',
   offline: '离线',
   language: '语言',
+
+  groupDetails: '群组详情',
+  roles: { owner: '群主', admin: '管理员', member: '成员' } as Record<string, string>,
+  youSuffix: '（你）',
+  rename: '重命名',
+  remove: '移除',
+  addMembers: '添加成员',
+  leaveGroup: '退出群组',
+  leave: '退出',
+  cancel: '取消',
+  leaveConfirm: (title: string) => `退出“${title}”？`,
+  leaveHint: '你将不再收到它的消息；管理群组的成员可以再次添加你。',
+  leaveOwnerHint: (name: string) => `${name} 将成为群主。`,
+  noLongerMember: (title: string) => `你已不是“${title}”的成员。`,
+
+  sessions: '登录设备',
+  sessionsTitle: '已登录的设备',
+  thisDevice: '本设备',
+  signedInAt: (when: string) => `登录于 ${when}`,
+  lastActiveAt: (when: string) => `最近活动 ${when}`,
+  revoke: (device: string) => `移除 ${device}`,
+  revokeShort: '移除',
+  signOutOthers: '退出其他设备',
+  noOtherSessions: '没有其他已登录的设备。',
+
+  enableNotifications: '开启通知',
+  notificationsBlocked: '浏览器设置已屏蔽通知。',
+  retry: '重试',
 
   connection: {
     connecting: '连接中…',

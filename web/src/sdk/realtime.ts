@@ -168,6 +168,11 @@ export class TokenImRealtime {
     if (!this.streams.has(conversationId)) this.streams.set(conversationId, new ConversationStream(conversationId, cursor))
   }
 
+  /** Stops tracking a conversation the user is no longer in (left or removed). */
+  untrack(conversationId: string): void {
+    this.streams.delete(conversationId)
+  }
+
   // ---- connection ----
 
   private connect(): void {
@@ -273,8 +278,10 @@ export class TokenImRealtime {
         this.onSendError(frame.re, new TokenImApiError(0, frame.code, frame.message, frame.errors, frame.retryAfterMs))
         break
       case 'conversation':
+        // Removed (or left): the server sends nothing more of it (reconnect contract, step 9).
+        if (frame.event === 'member_removed' && !frame.conversation.memberIds.includes(this.rest.user?.id ?? '')) this.untrack(frame.conversation.id)
         // A new conversation starts from its current end; its history is a REST page away.
-        this.track(frame.conversation.id, frame.conversation.lastSeq)
+        else this.track(frame.conversation.id, frame.conversation.lastSeq)
         this.handlers.conversation?.(frame)
         break
       case 'receipt':
@@ -355,7 +362,8 @@ export class TokenImRealtime {
     if (error.code === 'rate_limited' || error.code === 'internal_error') {
       // Transient: the same clientMsgId again after the wait keeps it idempotent.
       setTimeout(() => {
-        if (this.sendsOpen && this.pending.includes(send)) this.transmit(send)
+        // After a reconnect the catch-up has resent it already: once in flight is enough.
+        if (this.sendsOpen && this.pending.includes(send) && ![...this.inFlight.values()].includes(send)) this.transmit(send)
       }, error.retryAfterMs ?? 1000)
       return
     }

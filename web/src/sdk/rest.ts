@@ -1,5 +1,5 @@
 import { TokenImApiError, toApiError } from './errors'
-import type { Conversation, Member, Message, MessagePage, Session, TokenResponse, User } from './types'
+import type { Conversation, Member, Message, MessagePage, Role, Session, TokenResponse, User } from './types'
 
 export interface RestOptions {
   /** Origin and prefix of the server; '' (the default) means this page's origin. */
@@ -144,8 +144,28 @@ export class TokenImRest {
     return this.call('GET', `/conversations/${encodeURIComponent(id)}`)
   }
 
+  /** Renames a group (owners and admins). */
+  renameConversation(id: string, title: string): Promise<Conversation> {
+    return this.call('PATCH', `/conversations/${encodeURIComponent(id)}`, { title })
+  }
+
   members(id: string): Promise<{ members: Member[] }> {
     return this.call('GET', `/conversations/${encodeURIComponent(id)}/members`)
+  }
+
+  /** Adds users to a group (owners and admins); users already in it are skipped. */
+  addMembers(id: string, userIds: string[]): Promise<Conversation> {
+    return this.call('POST', `/conversations/${encodeURIComponent(id)}/members`, { userIds })
+  }
+
+  /** Removes a member (by role), or leaves when `userId` is the caller's own id. */
+  removeMember(id: string, userId: string): Promise<void> {
+    return this.call('DELETE', `/conversations/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`)
+  }
+
+  /** Changes a member's role (owner only); `owner` hands ownership over. */
+  setMemberRole(id: string, userId: string, role: Role): Promise<Member> {
+    return this.call('PATCH', `/conversations/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`, { role })
   }
 
   // ---- messages ----
