@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TokenIM.Cli.Bench;
 using TokenIM.Cli.Chat;
 
 namespace TokenIM.Cli;
@@ -6,10 +7,13 @@ namespace TokenIM.Cli;
 /// <summary><c>tokenim &lt;command&gt;</c>: each command is a folder of its own; this class only wires them.</summary>
 internal static class TokenImCli
 {
-    public static Task<int> Main(string[] args)
+    public static Task<int> Main(string[] args) => Create().Parse(args).InvokeAsync();
+
+    public static RootCommand Create()
     {
         var root = new RootCommand("TokenIM command line: chat from a terminal, administer and measure a server.");
         root.Subcommands.Add(ChatCommand.Create());
-        return root.Parse(args).InvokeAsync();
+        root.Subcommands.Add(BenchCommand.Create());
+        return root;
     }
 }

@@ -36,6 +36,7 @@ namespace TokenIM.Protocol;
 [JsonSerializable(typeof(ReadRequest))]
 [JsonSerializable(typeof(ProblemDto))]
 [JsonSerializable(typeof(JsonWebKeySetDto))]
+[JsonSerializable(typeof(DiagnosticsDto))]
 [JsonSerializable(typeof(AuthFrame))]
 [JsonSerializable(typeof(RefreshFrame))]
 [JsonSerializable(typeof(SendFrame))]

@@ -7,11 +7,7 @@ internal static class ChatCommand
 {
     public static Command Create()
     {
-        var server = new Option<Uri>("--server", "-s")
-        {
-            Description = "The server's base address.",
-            DefaultValueFactory = _ => new Uri("http://127.0.0.1:8080"),
-        };
+        var server = ServerOption.Create();
         var user = new Option<string>("--user", "-u") { Description = "Your username.", Required = true };
         var register = new Option<bool>("--register") { Description = "Create the account first." };
         var with = new Option<string?>("--with", "-w") { Description = "Chat with this user (a direct conversation)." };

@@ -21,8 +21,9 @@ internal sealed class ChatEvents(IBus bus, IConversationStore store)
     /// <summary>A read marker moved: to the user's other sockets and to the other members.</summary>
     public async Task ReceiptAsync(string conversationId, string userId, long seq, string? exceptConnectionId, CancellationToken cancellationToken)
     {
-        var members = await store.GetMembersAsync(conversationId, cancellationToken);
-        await PublishAsync(members.Select(m => m.UserId).ToList(), new ReceiptEvent(conversationId, userId, seq), ProtocolJsonContext.Wire.ReceiptEvent, exceptConnectionId);
+        if (await store.GetRosterAsync(conversationId, cancellationToken) is not { } roster)
+            return;
+        await PublishAsync(roster.MemberIds, new ReceiptEvent(conversationId, userId, seq), ProtocolJsonContext.Wire.ReceiptEvent, exceptConnectionId);
     }
 
     public Task TypingAsync(string conversationId, string userId, IReadOnlyList<string> recipients) =>

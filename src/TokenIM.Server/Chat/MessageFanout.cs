@@ -30,20 +30,12 @@ internal sealed partial class MessageFanout(IConversationStore store, ChatEvents
             var completed = 0;
             try
             {
-                // One member lookup per conversation of the batch, then each event and its ack, in commit order.
-                var members = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+                // Each event (to the roster, from memory) and then its ack, in commit order.
                 foreach (var (send, result, complete) in batch)
                 {
-                    if (result.Status == AppendStatus.Created)
-                    {
-                        if (!members.TryGetValue(send.ConversationId, out var userIds))
-                        {
-                            userIds = [.. (await store.GetMembersAsync(send.ConversationId, CancellationToken.None)).Select(m => m.UserId)];
-                            members[send.ConversationId] = userIds;
-                        }
-
-                        await events.MessageCreatedAsync(result.Message!.ToDto(), userIds, send.OriginConnectionId);
-                    }
+                    if (result.Status == AppendStatus.Created
+                        && await store.GetRosterAsync(send.ConversationId, CancellationToken.None) is { } roster)
+                        await events.MessageCreatedAsync(result.Message!.ToDto(), roster.MemberIds, send.OriginConnectionId);
 
                     complete();
                     completed++;

@@ -31,7 +31,7 @@ internal sealed class MessageService(IChatStore store, MessageWriter writer, Sen
         CancellationToken cancellationToken,
         Action<Result<(MessageDto Message, bool Created)>?>? onCommitted = null)
     {
-        if (await store.FindMembershipAsync(conversationId, userId, cancellationToken) is null)
+        if (await store.GetRosterAsync(conversationId, cancellationToken) is not { } roster || !roster.Contains(userId))
             return ChatFailures.ConversationNotFound;
         var errors = new Dictionary<string, string[]>();
         if (ChatRules.CheckClientMsgId(request.ClientMsgId) is { } idError)
@@ -63,7 +63,7 @@ internal sealed class MessageService(IChatStore store, MessageWriter writer, Sen
         string userId, string conversationId, long? afterSeq, long? beforeSeq, int? limit, CancellationToken cancellationToken,
         int maxLimit = ChatRules.MaxPageSize, int defaultLimit = ChatRules.DefaultPageSize)
     {
-        if (await store.FindMembershipAsync(conversationId, userId, cancellationToken) is null)
+        if (await store.GetRosterAsync(conversationId, cancellationToken) is not { } roster || !roster.Contains(userId))
             return ChatFailures.ConversationNotFound;
         var errors = ChatRules.CheckPage(afterSeq, beforeSeq, limit, maxLimit);
         if (errors.Count > 0)

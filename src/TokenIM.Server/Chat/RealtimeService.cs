@@ -19,7 +19,7 @@ internal sealed class RealtimeService(IConversationStore store, ChatEvents event
     /// <summary>Tells the other members the user is typing: at most once per 3 s per conversation, and not in groups above the typing limit.</summary>
     public async Task<Outcome> TypingAsync(string userId, string conversationId, CancellationToken cancellationToken)
     {
-        if (await store.FindMembershipAsync(conversationId, userId, cancellationToken) is null)
+        if (await store.GetRosterAsync(conversationId, cancellationToken) is not { } roster || !roster.Contains(userId))
             return ChatFailures.ConversationNotFound;
         var now = time.GetTimestamp();
         var key = (userId, conversationId);
@@ -27,10 +27,9 @@ internal sealed class RealtimeService(IConversationStore store, ChatEvents event
             return Outcome.Ok;
         _lastTyping[key] = now;
 
-        var members = await store.GetMembersAsync(conversationId, cancellationToken);
-        if (members.Count > _settings.TypingGroupLimit)
+        if (roster.MemberIds.Count > _settings.TypingGroupLimit)
             return Outcome.Ok;
-        await events.TypingAsync(conversationId, userId, [.. members.Where(m => m.UserId != userId).Select(m => m.UserId)]);
+        await events.TypingAsync(conversationId, userId, [.. roster.MemberIds.Where(id => id != userId)]);
         return Outcome.Ok;
     }
 

@@ -38,6 +38,8 @@ internal sealed class TokenImOptions
     public StorageSettings Storage { get; set; } = new();
 
     public GatewaySettings Gateway { get; set; } = new();
+
+    public DiagnosticsSettings Diagnostics { get; set; } = new();
 }
 
 internal sealed class TokenSettings
@@ -118,6 +120,10 @@ internal sealed class StorageSettings
     /// <summary>Most sends written in one transaction by the group-commit writer. The default is 256.</summary>
     [Range(1, 10_000)]
     public int MaxWriteBatch { get; set; } = 256;
+
+    /// <summary>Conversations whose member list is kept in memory for the send path. The default is 100,000.</summary>
+    [Range(100, 10_000_000)]
+    public int RosterCacheEntries { get; set; } = 100_000;
 }
 
 internal sealed class GatewaySettings
@@ -160,4 +166,13 @@ internal sealed class GatewaySettings
     /// <summary>Refused sends in a row (with none accepted) after which a socket is closed with 4008. The default is 50.</summary>
     [Range(1, 100_000)]
     public int MaxRefusedSends { get; set; } = 50;
+}
+
+internal sealed class DiagnosticsSettings
+{
+    /// <summary>
+    /// Serves <c>GET /api/v1/diagnostics</c> (process memory, CPU time, GC and socket counts; the benchmark tool reads
+    /// it) to loopback callers only. The default is off.
+    /// </summary>
+    public bool Enabled { get; set; }
 }

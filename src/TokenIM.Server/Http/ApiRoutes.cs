@@ -11,6 +11,7 @@ internal static class ApiRoutes
         api.MapAuthApi();
         api.MapUsersApi();
         api.MapConversationsApi();
+        api.MapDiagnosticsApi();
         app.MapJwksApi();
         return app;
     }

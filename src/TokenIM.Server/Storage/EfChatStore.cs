@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using TokenIM.Protocol.Rest;
 
 namespace TokenIM.Server.Storage;
@@ -9,7 +10,7 @@ namespace TokenIM.Server.Storage;
 /// group-commit writer and concurrent requests never share one. On SQLite every transaction begins
 /// IMMEDIATE (Microsoft.Data.Sqlite's default), so read-then-write sequences inside one are serialized.
 /// </summary>
-internal sealed class EfChatStore(Func<TokenImDbContext> createContext) : IChatStore
+internal sealed class EfChatStore(Func<TokenImDbContext> createContext, RosterCache rosters) : IChatStore
 {
     public async Task<bool> TryCreateConversationAsync(ConversationEntity conversation, IReadOnlyList<MemberEntity> members, CancellationToken cancellationToken)
     {
@@ -90,6 +91,21 @@ internal sealed class EfChatStore(Func<TokenImDbContext> createContext) : IChatS
         return row is null ? null : new Membership(row.Member, row.Type, row.LastSeq);
     }
 
+    public ValueTask<MemberRoster?> GetRosterAsync(string conversationId, CancellationToken cancellationToken) =>
+        rosters.GetAsync(conversationId, async () =>
+        {
+            await using var db = createContext();
+            var type = await db.Conversations.AsNoTracking().Where(c => c.Id == conversationId).Select(c => c.Type).FirstOrDefaultAsync(cancellationToken);
+            if (type is null)
+                return null;
+            var memberIds = await db.Members.AsNoTracking()
+                .Where(m => m.ConversationId == conversationId)
+                .OrderBy(m => m.JoinedAt).ThenBy(m => m.UserId)
+                .Select(m => m.UserId)
+                .ToListAsync(cancellationToken);
+            return new MemberRoster(type, memberIds);
+        });
+
     public async Task<IReadOnlyList<MemberEntity>> GetMembersAsync(string conversationId, CancellationToken cancellationToken)
     {
         await using var db = createContext();
@@ -123,6 +139,8 @@ internal sealed class EfChatStore(Func<TokenImDbContext> createContext) : IChatS
         }
 
         await transaction.CommitAsync(cancellationToken);
+        if (change is not null)
+            rosters.Invalidate(conversationId);
         return value!;
     }
 
@@ -138,44 +156,50 @@ internal sealed class EfChatStore(Func<TokenImDbContext> createContext) : IChatS
     {
         await using var db = createContext();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // Rows read once per batch and then kept current in memory: several sends to one conversation take
-        // consecutive seqs, and the transaction's write lock means nobody else moves them meanwhile.
-        var conversations = new Dictionary<string, ConversationEntity>(StringComparer.Ordinal);
-        var members = new Dictionary<(string, string), MemberEntity?>();
-        var appended = new Dictionary<(string, string, string), MessageEntity>();
+        // Three set-based reads for the whole batch, whatever its size: the conversations, the senders' memberships,
+        // and earlier sends with the batch's clientMsgIds. Rows are then kept current in memory: several sends to one
+        // conversation take consecutive seqs, and the transaction's write lock means nobody else moves them meanwhile.
+        var conversationIds = sends.Select(s => s.ConversationId).Distinct(StringComparer.Ordinal).ToList();
+        var senderIds = sends.Select(s => s.SenderId).Distinct(StringComparer.Ordinal).ToList();
+        var clientMsgIds = sends.Select(s => s.ClientMsgId).Distinct(StringComparer.Ordinal).ToList();
+        var conversations = await db.Conversations.AsNoTracking()
+            .Where(c => conversationIds.Contains(c.Id))
+            .ToDictionaryAsync(c => c.Id, StringComparer.Ordinal, cancellationToken);
+        var members = (await db.Members.AsNoTracking()
+            .Where(m => conversationIds.Contains(m.ConversationId) && senderIds.Contains(m.UserId))
+            .Select(m => new { m.ConversationId, m.UserId })
+            .ToListAsync(cancellationToken))
+            .Select(m => (m.ConversationId, m.UserId))
+            .ToHashSet();
+        // Over-reads at most (a clientMsgId of one sender matching another's): the exact key is checked below.
+        var stored = await db.Messages.AsNoTracking()
+            .Where(m => conversationIds.Contains(m.ConversationId) && senderIds.Contains(m.SenderId) && clientMsgIds.Contains(m.ClientMsgId))
+            .ToListAsync(cancellationToken);
+        var originals = new Dictionary<(string, string, string), MessageEntity>(stored.Count + sends.Count);
+        foreach (var message in stored)
+            originals[(message.ConversationId, message.SenderId, message.ClientMsgId)] = message;
+
+        await using var commands = new AppendCommands(db.Database.GetDbConnection(), transaction.GetDbTransaction());
+        var moved = new HashSet<string>(StringComparer.Ordinal);
+        var readers = new Dictionary<(string, string), long>();
         var results = new AppendResult[sends.Count];
         for (var i = 0; i < sends.Count; i++)
         {
             var send = sends[i];
-            var memberKey = (send.ConversationId, send.SenderId);
-            if (!members.TryGetValue(memberKey, out var member))
-            {
-                member = await db.Members.FirstOrDefaultAsync(m => m.ConversationId == send.ConversationId && m.UserId == send.SenderId, cancellationToken);
-                members[memberKey] = member;
-            }
-
-            if (member is null)
+            if (!members.Contains((send.ConversationId, send.SenderId)))
             {
                 results[i] = new AppendResult(AppendStatus.NotMember, null);
                 continue;
             }
 
             var idempotencyKey = (send.ConversationId, send.SenderId, send.ClientMsgId);
-            var original = appended.GetValueOrDefault(idempotencyKey)
-                ?? await db.Messages.AsNoTracking().FirstOrDefaultAsync(
-                    m => m.ConversationId == send.ConversationId && m.SenderId == send.SenderId && m.ClientMsgId == send.ClientMsgId, cancellationToken);
-            if (original is not null)
+            if (originals.TryGetValue(idempotencyKey, out var original))
             {
                 results[i] = new AppendResult(AppendStatus.Duplicate, original);
                 continue;
             }
 
-            if (!conversations.TryGetValue(send.ConversationId, out var conversation))
-            {
-                conversation = await db.Conversations.FirstAsync(c => c.Id == send.ConversationId, cancellationToken);
-                conversations[send.ConversationId] = conversation;
-            }
-
+            var conversation = conversations[send.ConversationId];
             var message = new MessageEntity
             {
                 Id = send.MessageId,
@@ -186,15 +210,24 @@ internal sealed class EfChatStore(Func<TokenImDbContext> createContext) : IChatS
                 Text = send.Text,
                 CreatedAt = createdAt,
             };
-            db.Messages.Add(message);
-            appended[idempotencyKey] = message;
+            await commands.InsertAsync(message, cancellationToken);
+            originals[idempotencyKey] = message;
             conversation.LastSeq = message.Seq;
             conversation.UpdatedAt = Math.Max(conversation.UpdatedAt, createdAt);
-            member.ReadSeq = Math.Max(member.ReadSeq, message.Seq);
+            moved.Add(conversation.Id);
+            readers[(send.ConversationId, send.SenderId)] = message.Seq;
             results[i] = new AppendResult(AppendStatus.Created, message);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        // Each conversation and each sender's read marker written once per batch, at its final value.
+        foreach (var conversationId in moved)
+        {
+            var conversation = conversations[conversationId];
+            await commands.AdvanceConversationAsync(conversationId, conversation.LastSeq, conversation.UpdatedAt, cancellationToken);
+        }
+
+        foreach (var ((conversationId, userId), seq) in readers)
+            await commands.AdvanceReaderAsync(conversationId, userId, seq, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return results;
     }

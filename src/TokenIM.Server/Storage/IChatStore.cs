@@ -24,6 +24,12 @@ internal interface IConversationStore
     /// <summary>The membership and the conversation's last seq; null when not a member (or no such conversation).</summary>
     Task<Membership?> FindMembershipAsync(string conversationId, string userId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Who is in the conversation, from memory when it was read recently (membership changes made through
+    /// <see cref="ChangeConversationAsync{T}"/> are seen at once); null when it does not exist.
+    /// </summary>
+    ValueTask<MemberRoster?> GetRosterAsync(string conversationId, CancellationToken cancellationToken);
+
     /// <summary>Every member, in joining order (then by user id).</summary>
     Task<IReadOnlyList<MemberEntity>> GetMembersAsync(string conversationId, CancellationToken cancellationToken);
 

@@ -22,8 +22,17 @@ public sealed class HttpSurfaceTests(TokenImFactory factory) : IClassFixture<Tok
             "/api/v1/users/{id}", "/api/v1/users", "/api/v1/conversations", "/api/v1/conversations/{id}",
             "/api/v1/conversations/{id}/members", "/api/v1/conversations/{id}/members/{userId}",
             "/api/v1/conversations/{id}/messages", "/api/v1/conversations/{id}/read", "/.well-known/jwks.json",
+            "/api/v1/diagnostics",
         ];
         Assert.All(expected, path => Assert.Contains(path, paths));
+    }
+
+    [Fact]
+    public async Task Diagnostics_OffByDefault_AnswersNotFound()
+    {
+        var response = await factory.CreateClient().GetAsync("/api/v1/diagnostics?collect=true");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
     [Fact]

@@ -80,15 +80,20 @@ public sealed class RealtimeDeliveryTests(LiveTokenImFactory factory) : IClassFi
                 }));
             }
         });
-        // Cut the receiver's socket three times and the sender's twice while messages flow.
+        // Cut the receiver's socket three times and the sender's twice while messages flow. A victim still
+        // reconnecting from its last cut is waited for, so every cut drops a live socket (a fast server can
+        // otherwise bring the receiver to the next mark before the sender is back).
         foreach (var (at, victim) in new[] { (40, receiver), (70, sender), (100, receiver), (130, sender), (160, receiver) })
         {
             await receiver.Log.WaitForAsync(conversation.Id, at, Timeout, "receiver");
+            await victim.WaitUntilConnectedAsync();
             victim.Realtime.AbortConnection();
         }
         await sending.WaitAsync(Timeout);
         await receiver.Log.WaitForAsync(conversation.Id, total, Timeout, "receiver");
         await sender.Log.WaitForAsync(conversation.Id, total, Timeout, "sender");
+        await receiver.WaitUntilConnectedAsync();
+        await sender.WaitUntilConnectedAsync();
 
         DeliveryCheck.Run(attempted, acknowledged, [receiver.Log.Of(conversation.Id), sender.Log.Of(conversation.Id)])
             .Report(nameof(SocketsCutMidStream_ReconnectAndResync_NothingLostNothingRepeated));

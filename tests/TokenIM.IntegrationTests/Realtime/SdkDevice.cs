@@ -39,6 +39,29 @@ public sealed class SdkDevice : IAsyncDisposable
 
     public string UserId => Rest.Tokens!.User.Id;
 
+    /// <summary>Completes once the socket is connected (at once if it is now).</summary>
+    public async Task WaitUntilConnectedAsync()
+    {
+        var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnChange(object? sender, ConnectionStateChangedEventArgs change)
+        {
+            if (change.State == ConnectionState.Connected)
+                connected.TrySetResult();
+        }
+
+        Realtime.StateChanged += OnChange;
+        try
+        {
+            if (Realtime.State == ConnectionState.Connected)
+                connected.TrySetResult();
+            await connected.Task.WaitAsync(Timeout);
+        }
+        finally
+        {
+            Realtime.StateChanged -= OnChange;
+        }
+    }
+
     public string Username => Rest.Tokens!.User.Username;
 
     /// <summary>A new user, signed in on a new device (not connected yet).</summary>
