@@ -28,6 +28,12 @@ public sealed class GroupAndSessionPages(IPage page)
 
     public ILocator RemoveMember(string displayName) => Page.GetByRole(AriaRole.Button, new() { Name = $"Remove {displayName}", Exact = true });
 
+    /// <summary>The owner's "Make &lt;display name&gt; admin" button on a member (only the owner sees role buttons).</summary>
+    public ILocator MakeAdmin(string displayName) => Page.GetByRole(AriaRole.Button, new() { Name = $"Make {displayName} admin", Exact = true });
+
+    public ILocator RemoveAdmin(string displayName) =>
+        Page.GetByRole(AriaRole.Button, new() { Name = $"Remove admin role from {displayName}", Exact = true });
+
     public ILocator LeaveGroup => Page.GetByRole(AriaRole.Button, new() { Name = "Leave group" });
 
     public ILocator ConfirmLeave => Page.GetByRole(AriaRole.Button, new() { Name = "Leave", Exact = true });
