@@ -53,6 +53,11 @@ public sealed partial class LanguageTests(BrowserFixture fixture) : BrowserTest(
         await composer.PressAsync("Enter");
         await Expect(app.Message("收到！")).ToHaveAttributeAsync("data-status", "sent");
         await SaveArtifactScreenshotAsync(app.Page, "mobile-chat-zh.png");
+
+        // The same chat at desktop width: both panes, Chinese in the sidebar too.
+        await app.Page.SetViewportSizeAsync(1280, 800);
+        await Expect(app.Page.GetByRole(AriaRole.Complementary, new() { Name = "会话", Exact = true })).ToBeVisibleAsync();
+        await SaveArtifactScreenshotAsync(app.Page, "desktop-chat-zh.png");
     }
 
     [GeneratedRegex(@"^\d{4}年\d{1,2}月\d{1,2}日")]
