@@ -49,9 +49,10 @@ public sealed partial class GroupChatTests(BrowserFixture fixture) : BrowserTest
                 first = shown;
             else
                 Assert.Equal(first, shown);
-            // Everyone else's bubble names its sender (the text itself does not).
+            // Everyone else's bubble names its sender (the text itself does not); one's own says "You" to a screen reader.
             foreach (var (_, _, sender) in apps.Where(a => a.DisplayName != me))
                 await Expect(app.Message(Said(sender))).ToContainTextAsync(sender);
+            await Expect(app.Message(Said(me))).ToContainTextAsync($"You: {Said(me)}");
         }
     }
 

@@ -44,8 +44,17 @@ public sealed class LayoutTests(BrowserFixture fixture) : BrowserTest(fixture)
         await Expect(phone.Sidebar).ToBeVisibleAsync();
         await Expect(phone.ChatRegion("Dan Desktop")).ToHaveCountAsync(0);
         await Expect(phone.Conversation("Dan Desktop")).ToBeVisibleAsync();
+        // The Back button went away with the chat: focus lands on the conversation just left, not on <body>.
+        await Expect(phone.Conversation("Dan Desktop")).ToBeFocusedAsync();
         // The desktop keeps both panes side by side.
         await Expect(desktop.Sidebar).ToBeVisibleAsync();
         await Expect(desktop.ChatRegion("Mia Mobile")).ToBeVisibleAsync();
+        // The sidebar's language switch fits inside the sidebar (it was cut off at its right edge).
+        var sidebar = await desktop.Sidebar.BoundingBoxAsync();
+        var select = await desktop.LanguageSwitch.BoundingBoxAsync();
+        Assert.NotNull(sidebar);
+        Assert.NotNull(select);
+        Assert.True(select.X >= sidebar.X && select.X + select.Width <= sidebar.X + sidebar.Width,
+            $"language switch [{select.X}, {select.X + select.Width}] outside the sidebar [{sidebar.X}, {sidebar.X + sidebar.Width}]");
     }
 }

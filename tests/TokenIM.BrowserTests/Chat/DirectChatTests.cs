@@ -24,6 +24,8 @@ public sealed partial class DirectChatTests(BrowserFixture fixture) : BrowserTes
         await Expect(alice.Composer).ToHaveValueAsync("");
         var chatWithAlice = bob.Conversation(aliceName);
         await Expect(ChatApp.UnreadBadge(chatWithAlice)).ToHaveTextAsync("1");
+        // Its name is short and in a fixed order: title, presence, unread count, preview (no time, no run-on).
+        await Expect(chatWithAlice).ToHaveAccessibleNameAsync(ItemName(aliceName));
         await chatWithAlice.ClickAsync();
         await Expect(bob.Message("hello from A")).ToBeVisibleAsync();
 
@@ -41,7 +43,19 @@ public sealed partial class DirectChatTests(BrowserFixture fixture) : BrowserTes
             var seqs = await app.ShownSeqsAsync();
             Assert.True(seqs[0] < seqs[1], $"seqs out of order: {string.Join(", ", seqs)}");
         }
+
+        // A screen reader hears who sent each message (the layout shows it by side only) ...
+        await Expect(alice.Message("hello from A")).ToContainTextAsync("You: hello from A");
+        await Expect(alice.Message("hello from B")).ToContainTextAsync($"{bobName}: hello from B");
+        await Expect(bob.Message("hello from A")).ToContainTextAsync($"{aliceName}: hello from A");
+        // ... and the read mark as the word "Read", the ✓✓ glyph hidden from it.
+        var read = alice.Message("hello from A");
+        await Expect(read).ToHaveAttributeAsync("data-status", "read");
+        await Expect(read.GetByText("Read", new() { Exact = true })).ToHaveCountAsync(1);
+        await Expect(read.Locator("[aria-hidden='true']")).ToHaveTextAsync("✓✓");
     }
+
+    private static Regex ItemName(string title) => new($"^{Regex.Escape(title)}, (Online|Offline), 1 unread message, hello from A$");
 
     [GeneratedRegex(@"^\d+$")]
     private static partial Regex Seq();

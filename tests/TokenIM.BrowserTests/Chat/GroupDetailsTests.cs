@@ -37,6 +37,7 @@ public sealed class GroupDetailsTests(BrowserFixture fixture) : BrowserTest(fixt
 
         // Add a fourth member by username search: the panel, the owner's header and Bob's header follow.
         await ownerPages.AddMemberSearch.FillAsync(daveName);
+        await Expect(owner.SearchResults).ToBeVisibleAsync();
         await ownerPages.AddMemberResult(daveName).ClickAsync();
         await Expect(ownerPages.Member(daveName)).ToBeVisibleAsync();
         await Expect(ownerPages.Members).ToHaveCountAsync(4);
@@ -54,6 +55,42 @@ public sealed class GroupDetailsTests(BrowserFixture fixture) : BrowserTest(fixt
         await owner.Page.Keyboard.PressAsync("Escape");
         await Expect(details).ToBeHiddenAsync();
         await Expect(ownerPages.GroupDetailsButton).ToBeFocusedAsync();
+    }
+
+    [Fact]
+    public async Task GroupDetails_OwnerMakesMemberAdminAndBack_MemberGainsAndLosesManagementLive()
+    {
+        var (ownerName, bobName) = (Server.NextUsername("owner"), Server.NextUsername("bob"));
+        var owner = new ChatApp(await NewUserPageAsync("owner"));
+        var bob = new ChatApp(await NewUserPageAsync("bob"));
+        await owner.SignUpAsync(ownerName);
+        await bob.SignUpAsync(bobName);
+        var title = Server.NextUsername("team");
+        var ownerPages = new GroupAndSessionPages(owner.Page);
+        var bobPages = new GroupAndSessionPages(bob.Page);
+        await ownerPages.CreateGroupAsync(title, bobName);
+        await bob.Conversation(title).ClickAsync();
+        await bobPages.GroupDetailsButton.ClickAsync();
+        await Expect(bobPages.Members).ToHaveCountAsync(2);
+        // A plain member sees no role buttons and cannot add anyone.
+        await Expect(bobPages.MakeAdmin(ownerName)).ToHaveCountAsync(0);
+        await Expect(bobPages.AddMemberSearch).ToHaveCountAsync(0);
+        await ownerPages.GroupDetailsButton.ClickAsync();
+
+        await ownerPages.MakeAdmin(bobName).ClickAsync();
+
+        await Expect(ownerPages.Member(bobName)).ToHaveAttributeAsync("data-role", "admin");
+        await Expect(ownerPages.Member(bobName)).ToContainTextAsync("Admin");
+        await Expect(ownerPages.RemoveAdmin(bobName)).ToBeVisibleAsync();
+        // Bob's open panel follows: he is an admin now, so he may add members.
+        await Expect(bobPages.Member(bobName)).ToHaveAttributeAsync("data-role", "admin");
+        await Expect(bobPages.AddMemberSearch).ToBeVisibleAsync();
+
+        await ownerPages.RemoveAdmin(bobName).ClickAsync();
+
+        await Expect(ownerPages.Member(bobName)).ToHaveAttributeAsync("data-role", "member");
+        await Expect(ownerPages.MakeAdmin(bobName)).ToBeVisibleAsync();
+        await Expect(bobPages.AddMemberSearch).ToHaveCountAsync(0);
     }
 
     [Fact]

@@ -42,7 +42,10 @@ public sealed partial class ChatApp(IPage page)
     /// <summary>The conversation list: a list named "Conversations".</summary>
     public ILocator ConversationList => Page.GetByRole(AriaRole.List, new() { Name = "Conversations", Exact = true });
 
-    /// <summary>The items of the conversation list (each a button whose accessible name begins with the title).</summary>
+    /// <summary>
+    /// The items of the conversation list: each a button named "title, online state (direct chats), unread count (if
+    /// any), last message preview", e.g. "Alice Liddell, Online, 1 unread message, hi Bob".
+    /// </summary>
     public ILocator Conversations => ConversationList.GetByRole(AriaRole.Button);
 
     public ILocator NewChatButton => Button("New chat");
@@ -55,6 +58,9 @@ public sealed partial class ChatApp(IPage page)
     public ILocator UserSearch => Page.GetByRole(AriaRole.Searchbox, new() { Name = "Search users", Exact = true });
 
     public ILocator Dialog => Page.GetByRole(AriaRole.Dialog);
+
+    /// <summary>The open dialog's user search results: a list named "Search results" (not "Search users", the input's name).</summary>
+    public ILocator SearchResults => Dialog.GetByRole(AriaRole.List, new() { Name = "Search results", Exact = true });
 
     /// <summary>A user in the open dialog's search results: a button whose name ends with <c>@username</c>.</summary>
     public ILocator SearchResult(string username) =>
@@ -82,10 +88,10 @@ public sealed partial class ChatApp(IPage page)
 
     /// <summary>
     /// A conversation by its title (a direct chat's title is the other person's display name, by default the
-    /// username): the list item whose accessible name begins with the title as a whole word.
+    /// username): the list item whose accessible name begins with the title as a whole word (then a comma, or the end).
     /// </summary>
     public ILocator Conversation(string title) =>
-        ConversationList.GetByRole(AriaRole.Button, new() { NameRegex = new Regex($"^{Regex.Escape(title)}(\\s|$)") });
+        ConversationList.GetByRole(AriaRole.Button, new() { NameRegex = new Regex($"^{Regex.Escape(title)}(,|\\s|$)") });
 
     public ILocator Message(string text) => Messages.Filter(new() { HasText = text });
 
@@ -111,6 +117,7 @@ public sealed partial class ChatApp(IPage page)
     {
         await NewChatButton.ClickAsync();
         await UserSearch.FillAsync(username);
+        await Expect(SearchResults).ToBeVisibleAsync();
         await SearchResult(username).ClickAsync();
         await Expect(Composer).ToBeVisibleAsync();
     }

@@ -28,6 +28,12 @@ public sealed class GroupAndSessionPages(IPage page)
 
     public ILocator RemoveMember(string displayName) => Page.GetByRole(AriaRole.Button, new() { Name = $"Remove {displayName}", Exact = true });
 
+    /// <summary>The owner's "Make &lt;display name&gt; admin" button on a member (only the owner sees role buttons).</summary>
+    public ILocator MakeAdmin(string displayName) => Page.GetByRole(AriaRole.Button, new() { Name = $"Make {displayName} admin", Exact = true });
+
+    public ILocator RemoveAdmin(string displayName) =>
+        Page.GetByRole(AriaRole.Button, new() { Name = $"Remove admin role from {displayName}", Exact = true });
+
     public ILocator LeaveGroup => Page.GetByRole(AriaRole.Button, new() { Name = "Leave group" });
 
     public ILocator ConfirmLeave => Page.GetByRole(AriaRole.Button, new() { Name = "Leave", Exact = true });
@@ -40,7 +46,7 @@ public sealed class GroupAndSessionPages(IPage page)
 
     public ILocator RevokeButtons => Page.GetByRole(AriaRole.Button, new() { Name = "Revoke" });
 
-    /// <summary>Opens the app and signs in with the form (the account exists already); returns once the list is shown.</summary>
+    /// <summary>Opens the app and signs in with the form (the account exists already); returns once the sidebar is shown.</summary>
     public async Task SignInAsync(string username)
     {
         var app = new ChatApp(Page);
@@ -48,7 +54,8 @@ public sealed class GroupAndSessionPages(IPage page)
         await app.Username.FillAsync(username);
         await app.PasswordInput.FillAsync(ChatApp.Password);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
-        await Expect(app.ConversationList).ToBeVisibleAsync();
+        // The sidebar, not the list: the list renders only once it has a conversation.
+        await Expect(app.Sidebar).ToBeVisibleAsync();
     }
 
     /// <summary>Creates a group with the new-group dialog, picking each member by username; returns once it is open.</summary>

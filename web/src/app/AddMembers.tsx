@@ -26,7 +26,7 @@ export function AddMembers({ store, memberIds, onAdd }: Props) {
       />
       {results && results.length === 0 && <p className="muted">{t.noUsersFound}</p>}
       {results && results.length > 0 && (
-        <ul className="user-results" aria-label={t.searchUsers}>
+        <ul className="user-results" aria-label={t.searchResults}>
           {results.map((u) => (
             <li key={u.id}>
               <button

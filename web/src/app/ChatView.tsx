@@ -94,7 +94,7 @@ export function ChatView({ store, groups, state, conversation, onBack }: Props) 
             <Fragment key={m.key}>
               {newDay && <li className="day" role="separator" aria-label={day}><span>{day}</span></li>}
               <MessageItem
-                item={m} mine={mine} sender={isGroup && !mine ? store.displayName(m.senderId) : undefined}
+                item={m} mine={mine} sender={mine ? t.you : store.displayName(m.senderId)} showSender={isGroup && !mine}
                 onRetry={(clientMsgId) => store.retry(conversation.id, clientMsgId)}
               />
             </Fragment>

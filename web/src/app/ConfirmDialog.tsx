@@ -20,7 +20,7 @@ export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onCanc
       <h2 id={`${id}-title`}>{title}</h2>
       <div id={`${id}-body`} className="confirm-body">{children}</div>
       <div className="dialog-actions">
-        <button type="button" className="secondary" data-testid="confirm-cancel" autoFocus onClick={onCancel}>{t.cancel}</button>
+        <button type="button" className="secondary" data-testid="confirm-cancel" data-autofocus onClick={onCancel}>{t.cancel}</button>
         <button type="button" className="danger" data-testid="confirm-accept" disabled={busy} onClick={onConfirm}>
           {busy ? t.working : confirmLabel}
         </button>

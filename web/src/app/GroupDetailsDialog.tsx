@@ -86,6 +86,7 @@ export function GroupDetailsDialog({ store, groups, state, conversation, onClose
         <GroupMemberList
           state={state} members={members} myRole={conversation.role}
           onRemove={(userId) => void run(() => groups.removeMember(conversation.id, userId))}
+          onSetRole={(userId, role) => void run(() => groups.setRole(conversation.id, userId, role))}
         />
       ) : (
         <p className="muted" role="status">{t.loading}</p>

@@ -18,7 +18,6 @@ export function NewChatDialog({ store, onClose, onPicked }: Props) {
   const dialogRef = useModalDialog(onClose)
   const id = useId()
 
-
   const shown = useUserSearch(store, query)
 
   return (
@@ -29,12 +28,12 @@ export function NewChatDialog({ store, onClose, onPicked }: Props) {
       </header>
       <label htmlFor={`${id}-search`}>{t.searchUsers}</label>
       <input
-        id={`${id}-search`} data-testid="new-chat-search" type="search" autoFocus autoComplete="off" autoCapitalize="none"
+        id={`${id}-search`} data-testid="new-chat-search" type="search" data-autofocus autoComplete="off" autoCapitalize="none"
         spellCheck={false} placeholder={t.searchPlaceholder} value={query} onChange={(e) => setQuery(e.target.value)}
       />
       {shown && shown.length === 0 && <p className="muted">{t.noUsersFound}</p>}
       {shown && shown.length > 0 && (
-        <ul className="user-results" aria-label={t.searchUsers}>
+        <ul className="user-results" aria-label={t.searchResults}>
           {shown.map((u) => (
             <li key={u.id}>
               <button type="button" className="user-result" data-testid="new-chat-result" data-username={u.username} onClick={() => void onPicked(u)}>

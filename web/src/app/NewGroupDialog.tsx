@@ -23,7 +23,6 @@ export function NewGroupDialog({ store, onClose, onCreated }: Props) {
   const id = useId()
   const results = useUserSearch(store, query)?.filter((u) => !members.some((m) => m.id === u.id)) ?? null
 
-
   async function submit(event: FormEvent) {
     event.preventDefault()
     if (!title.trim() || busy) return
@@ -46,7 +45,7 @@ export function NewGroupDialog({ store, onClose, onCreated }: Props) {
         </header>
         <label htmlFor={`${id}-name`}>{t.groupTitle}</label>
         <input
-          id={`${id}-name`} data-testid="new-group-title" required maxLength={100} autoFocus autoComplete="off"
+          id={`${id}-name`} data-testid="new-group-title" required maxLength={100} data-autofocus autoComplete="off"
           value={title} onChange={(e) => setTitle(e.target.value)}
         />
         {members.length > 0 && (
@@ -69,7 +68,7 @@ export function NewGroupDialog({ store, onClose, onCreated }: Props) {
         />
         {results && results.length === 0 && <p className="muted">{t.noUsersFound}</p>}
         {results && results.length > 0 && (
-          <ul className="user-results" aria-label={t.searchUsers}>
+          <ul className="user-results" aria-label={t.searchResults}>
             {results.map((u) => (
               <li key={u.id}>
                 <button

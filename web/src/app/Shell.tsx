@@ -1,4 +1,4 @@
-import { useEffect, useState, useSyncExternalStore } from 'react'
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react'
 import type { TokenImRest, User } from '../sdk'
 import { t } from '../i18n'
 import { ChatStore } from './store'
@@ -27,11 +27,25 @@ export function Shell({ rest, me, onSignOut }: Props) {
   const [sessions, setSessions] = useState(false)
   const [groups] = useState(() => new GroupActions(rest, store))
   const notifications = useDesktopNotifications(store)
+  const sidebarRef = useRef<HTMLElement>(null)
+  const newChatRef = useRef<HTMLButtonElement>(null)
+  const shownId = useRef<string | null>(null)
 
   useEffect(() => {
     store.start()
     return () => store.stop()
   }, [store])
+
+  // With no chat open, focus must not be left on <body> (after signing in, or when the open chat went away with the
+  // focus inside it: "Back to conversations" on a phone, leaving a group): go to the conversation just left, else to
+  // "New chat". Focus the user put somewhere else stays there.
+  useEffect(() => {
+    const left = shownId.current
+    shownId.current = state.activeId
+    if (state.activeId !== null || (document.activeElement && document.activeElement !== document.body)) return
+    const item = left ? sidebarRef.current?.querySelector<HTMLElement>(`[data-conversation-id="${CSS.escape(left)}"]`) : null
+    ;(item ?? newChatRef.current)?.focus()
+  }, [state.activeId])
 
   async function signOut() {
     store.stop()
@@ -45,7 +59,7 @@ export function Shell({ rest, me, onSignOut }: Props) {
 
   return (
     <div className={`shell${active ? ' has-active' : ''}`}>
-      <aside className="sidebar" aria-label={t.conversations}>
+      <aside className="sidebar" ref={sidebarRef} aria-label={t.conversations}>
         <header className="sidebar-header">
           <Avatar name={me.displayName} />
           <div className="me">
@@ -55,7 +69,7 @@ export function Shell({ rest, me, onSignOut }: Props) {
           <button type="button" className="ghost" data-testid="sign-out" onClick={signOut}>{t.signOut}</button>
         </header>
         <div className="sidebar-actions">
-          <button type="button" className="primary" data-testid="new-chat" onClick={() => setNewChat(true)}>{t.newChat}</button>
+          <button type="button" className="primary" data-testid="new-chat" ref={newChatRef} onClick={() => setNewChat(true)}>{t.newChat}</button>
           <button type="button" className="secondary" data-testid="new-group" onClick={() => setNewGroup(true)}>{t.newGroup}</button>
         </div>
         <ConversationList store={store} state={state} onOpen={(id) => void store.open(id)} />

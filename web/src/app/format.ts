@@ -1,18 +1,44 @@
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
-const dateFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' })
+import { language, type Language } from '../i18n'
+
+const styles = {
+  time: { hour: '2-digit', minute: '2-digit' },
+  date: { month: 'short', day: 'numeric' },
+  day: { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric' },
+  dateTime: { dateStyle: 'medium', timeStyle: 'short' },
+} satisfies Record<string, Intl.DateTimeFormatOptions>
+
+const cache = new Map<string, Intl.DateTimeFormat>()
+
+/**
+ * The locale dates are written in: the interface language, not the browser's (a 简体中文 interface on an English
+ * browser writes Chinese dates). English keeps the browser's own English variant (en-GB's 24-hour clock) if it has one.
+ */
+export function dateLocale(lang: Language = language, browser: readonly string[] = typeof navigator === 'undefined' ? [] : navigator.languages): string {
+  if (lang !== 'en') return lang
+  return browser.find((l) => /^en(-|$)/i.test(l)) ?? 'en'
+}
+
+/** A formatter for the current language, made once per language and style (`language` is read on every call). */
+function format(style: keyof typeof styles): Intl.DateTimeFormat {
+  const locale = dateLocale()
+  const key = `${locale}|${style}`
+  let f = cache.get(key)
+  if (!f) cache.set(key, (f = new Intl.DateTimeFormat(locale, styles[style])))
+  return f
+}
 
 /** A list timestamp: the time today, the date before. */
 export function shortTime(iso: string | undefined, now: Date = new Date()): string {
   if (!iso) return ''
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return ''
-  return d.toDateString() === now.toDateString() ? timeFormat.format(d) : dateFormat.format(d)
+  return d.toDateString() === now.toDateString() ? format('time').format(d) : format('date').format(d)
 }
 
 export function clockTime(iso: string | undefined): string {
   if (!iso) return ''
   const d = new Date(iso)
-  return Number.isNaN(d.getTime()) ? '' : timeFormat.format(d)
+  return Number.isNaN(d.getTime()) ? '' : format('time').format(d)
 }
 
 export interface TextPart {
@@ -42,20 +68,16 @@ export function initials(name: string): string {
   return (words.length > 1 ? words[0]![0]! + words[1]![0]! : (words[0] ?? '?').slice(0, 2)).toUpperCase()
 }
 
-const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric' })
-
 /** The day a message belongs to, for separators: '' when unknown (a pending send joins the day above it). */
 export function dayLabel(iso: string | undefined): string {
   if (!iso) return ''
   const d = new Date(iso)
-  return Number.isNaN(d.getTime()) ? '' : dayFormat.format(d)
+  return Number.isNaN(d.getTime()) ? '' : format('day').format(d)
 }
-
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 
 /** A full date and time (session list). */
 export function dateTime(iso: string | undefined): string {
   if (!iso) return ''
   const d = new Date(iso)
-  return Number.isNaN(d.getTime()) ? '' : dateTimeFormat.format(d)
+  return Number.isNaN(d.getTime()) ? '' : format('dateTime').format(d)
 }

@@ -1,4 +1,4 @@
-import type { TokenImRest, User } from '../sdk'
+import type { Role, TokenImRest, User } from '../sdk'
 import type { ChatStore } from './store'
 
 /**
@@ -21,6 +21,12 @@ export class GroupActions {
   async removeMember(conversationId: string, userId: string): Promise<void> {
     await this.rest.removeMember(conversationId, userId)
     this.store.patchConversation(conversationId, (c) => ({ ...c, memberIds: c.memberIds.filter((id) => id !== userId) }))
+    this.store.members.changed(conversationId)
+  }
+
+  /** Makes a member admin or an admin a plain member (the owner only; the server says `permission_denied` otherwise). */
+  async setRole(conversationId: string, userId: string, role: Exclude<Role, 'owner'>): Promise<void> {
+    await this.rest.setMemberRole(conversationId, userId, role)
     this.store.members.changed(conversationId)
   }
 

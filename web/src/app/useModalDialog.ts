@@ -2,7 +2,8 @@ import { useEffect, useRef } from 'react'
 
 /**
  * Shows a `<dialog>` as a modal while the component is mounted. The browser then keeps focus inside it (the rest of
- * the page is inert) and Escape asks to close it; `onClose` decides (the owner unmounts the dialog). On unmount focus
+ * the page is inert) and Escape asks to close it; `onClose` decides (the owner unmounts the dialog). Focus starts on
+ * the descendant marked `data-autofocus` (else the browser's pick: the first focusable one). On unmount focus
  * returns to the element that had it when the dialog opened. Native listeners, not React's `onCancel`/`onClose`: those
  * would also reach a dialog's React ancestors, so closing a nested confirmation would close its parent too.
  */
@@ -19,6 +20,9 @@ export function useModalDialog(onClose: () => void) {
     if (!dialog) return
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null
     if (!dialog.open) dialog.showModal?.()
+    // Not React's `autoFocus`: React focuses during commit, while the dialog is still closed (not rendered), and it
+    // writes no `autofocus` attribute, so `showModal()` would move focus to the first focusable element (Close).
+    dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus()
     const onCancel = (event: Event) => {
       event.preventDefault()
       close.current()

@@ -46,6 +46,7 @@ export const en = {
 
   // new chat
   searchUsers: 'Search users',
+  searchResults: 'Search results',
   searchPlaceholder: 'Search by username',
   noUsersFound: 'No users found.',
   newGroup: 'New group',
@@ -77,6 +78,10 @@ export const en = {
   youSuffix: '(you)',
   rename: 'Rename',
   remove: 'Remove',
+  makeAdmin: 'Make admin',
+  makeAdminOf: (name: string) => `Make ${name} admin`,
+  removeAdmin: 'Remove admin',
+  removeAdminOf: (name: string) => `Remove admin role from ${name}`,
   addMembers: 'Add members',
   leaveGroup: 'Leave group',
   leave: 'Leave',

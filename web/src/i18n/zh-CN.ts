@@ -41,6 +41,7 @@ export const zhCN: Strings = {
   you: '我',
 
   searchUsers: '搜索用户',
+  searchResults: '搜索结果',
   searchPlaceholder: '按用户名搜索',
   noUsersFound: '未找到用户。',
   newGroup: '新建群组',
@@ -70,6 +71,10 @@ export const zhCN: Strings = {
   youSuffix: '（你）',
   rename: '重命名',
   remove: '移除',
+  makeAdmin: '设为管理员',
+  makeAdminOf: (name: string) => `将 ${name} 设为管理员`,
+  removeAdmin: '取消管理员',
+  removeAdminOf: (name: string) => `取消 ${name} 的管理员身份`,
   addMembers: '添加成员',
   leaveGroup: '退出群组',
   leave: '退出',
