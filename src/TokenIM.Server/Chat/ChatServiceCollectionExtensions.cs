@@ -7,7 +7,7 @@ internal static class ChatServiceCollectionExtensions
     /// <summary>The chat domain, its store and the group-commit writer (a hosted service that drains on shutdown).</summary>
     public static IServiceCollection AddTokenImChat(this IServiceCollection services)
     {
-        services.AddSingleton<RosterCache>();
+        services.AddSingleton<MembershipCache>();
         services.AddSingleton<EfChatStore>();
         services.AddSingleton<IChatStore>(sp => sp.GetRequiredService<EfChatStore>());
         services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<EfChatStore>());

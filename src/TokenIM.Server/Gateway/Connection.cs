@@ -149,6 +149,32 @@ internal sealed partial class Connection(WebSocket socket, GatewaySettings setti
     /// <summary>Reads one whole text frame into a pooled buffer; null when the peer closed, or after the close this side began.</summary>
     public async Task<Frame?> ReceiveAsync()
     {
+        // A zero-byte read first: an idle socket waits holding no buffer; one is rented only once data has arrived.
+        try
+        {
+            var first = await socket.ReceiveAsync(Memory<byte>.Empty, _readAbort.Token);
+            if (first.MessageType == WebSocketMessageType.Close)
+            {
+                Close((int)WebSocketCloseStatus.NormalClosure, string.Empty);
+                return null;
+            }
+
+            if (first.MessageType == WebSocketMessageType.Binary)
+            {
+                Close(CloseCodes.ProtocolViolation, "text frames only");
+                return null;
+            }
+
+            // An empty frame is whole already: reading on would run it into the next one.
+            if (first.EndOfMessage)
+                return new Frame(ArrayPool<byte>.Shared.Rent(1), 0);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            Close((int)WebSocketCloseStatus.EndpointUnavailable, string.Empty);
+            return null;
+        }
+
         var buffer = ArrayPool<byte>.Shared.Rent(4096);
         var length = 0;
         try

@@ -121,9 +121,9 @@ internal sealed class StorageSettings
     [Range(1, 10_000)]
     public int MaxWriteBatch { get; set; } = 256;
 
-    /// <summary>Conversations whose member list is kept in memory for the send path. The default is 100,000.</summary>
+    /// <summary>Conversation member lists and users' presence audiences kept in memory. The default is 200,000.</summary>
     [Range(100, 10_000_000)]
-    public int RosterCacheEntries { get; set; } = 100_000;
+    public int MembershipCacheEntries { get; set; } = 200_000;
 }
 
 internal sealed class GatewaySettings

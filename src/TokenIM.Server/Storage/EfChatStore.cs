@@ -10,7 +10,7 @@ namespace TokenIM.Server.Storage;
 /// group-commit writer and concurrent requests never share one. On SQLite every transaction begins
 /// IMMEDIATE (Microsoft.Data.Sqlite's default), so read-then-write sequences inside one are serialized.
 /// </summary>
-internal sealed class EfChatStore(Func<TokenImDbContext> createContext, RosterCache rosters) : IChatStore
+internal sealed class EfChatStore(Func<TokenImDbContext> createContext, MembershipCache cache) : IChatStore
 {
     public async Task<bool> TryCreateConversationAsync(ConversationEntity conversation, IReadOnlyList<MemberEntity> members, CancellationToken cancellationToken)
     {
@@ -20,6 +20,8 @@ internal sealed class EfChatStore(Func<TokenImDbContext> createContext, RosterCa
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            // The members' presence audiences grew.
+            cache.Invalidate(conversation.Id, members.Select(m => m.UserId));
             return true;
         }
         catch (DbUpdateException e) when (conversation.DirectKey is not null && IsUniqueViolation(e))
@@ -92,7 +94,7 @@ internal sealed class EfChatStore(Func<TokenImDbContext> createContext, RosterCa
     }
 
     public ValueTask<MemberRoster?> GetRosterAsync(string conversationId, CancellationToken cancellationToken) =>
-        rosters.GetAsync(conversationId, async () =>
+        cache.GetRosterAsync(conversationId, async () =>
         {
             await using var db = createContext();
             var type = await db.Conversations.AsNoTracking().Where(c => c.Id == conversationId).Select(c => c.Type).FirstOrDefaultAsync(cancellationToken);
@@ -140,7 +142,7 @@ internal sealed class EfChatStore(Func<TokenImDbContext> createContext, RosterCa
 
         await transaction.CommitAsync(cancellationToken);
         if (change is not null)
-            rosters.Invalidate(conversationId);
+            cache.Invalidate(conversationId, members.Select(m => m.UserId).Concat(change.Added.Select(m => m.UserId)));
         return value!;
     }
 
@@ -279,18 +281,19 @@ internal sealed class EfChatStore(Func<TokenImDbContext> createContext, RosterCa
         JoinedAt = m.JoinedAt,
     };
 
-    public async Task<IReadOnlyList<string>> GetPresenceAudienceAsync(string userId, int maxGroupSize, CancellationToken cancellationToken)
-    {
-        await using var db = createContext();
-        return await (
-            from me in db.Members
-            where me.UserId == userId
-            join c in db.Conversations on me.ConversationId equals c.Id
-            where c.Type == ConversationTypes.Direct || c.MemberCount <= maxGroupSize
-            join other in db.Members on c.Id equals other.ConversationId
-            where other.UserId != userId
-            select other.UserId).Distinct().ToListAsync(cancellationToken);
-    }
+    public async Task<IReadOnlyList<string>> GetPresenceAudienceAsync(string userId, int maxGroupSize, CancellationToken cancellationToken) =>
+        (await cache.GetAudienceAsync(userId, async () =>
+        {
+            await using var db = createContext();
+            return await (
+                from me in db.Members
+                where me.UserId == userId
+                join c in db.Conversations on me.ConversationId equals c.Id
+                where c.Type == ConversationTypes.Direct || c.MemberCount <= maxGroupSize
+                join other in db.Members on c.Id equals other.ConversationId
+                where other.UserId != userId
+                select other.UserId).Distinct().ToListAsync(cancellationToken);
+        }))!;
 
     private static bool IsUniqueViolation(DbUpdateException exception) =>
         exception.InnerException is SqliteException { SqliteExtendedErrorCode: 2067 }; // SQLITE_CONSTRAINT_UNIQUE

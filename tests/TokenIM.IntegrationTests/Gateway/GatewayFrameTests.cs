@@ -38,6 +38,20 @@ public sealed class GatewayFrameTests(LiveTokenImFactory factory) : IClassFixtur
         await socket.ExpectQuietAsync();
     }
 
+    [Fact]
+    public async Task Frame_Empty_MalformedRequestAndTheNextFrameStandsAlone()
+    {
+        await using var socket = await OpenAsync();
+
+        // The server waits with zero-byte reads: an empty frame must not run into the frame after it.
+        await socket.SendTextAsync("");
+        await socket.ExpectErrorAsync("malformed_request", re: null);
+        await socket.SendTextAsync("""{"op":"ping","id":"after-empty"}""");
+
+        var pong = await socket.ReceiveOpAsync("pong");
+        Assert.Equal("after-empty", pong.GetProperty("re").GetString());
+    }
+
     [Theory]
     [InlineData("""[{"op":"ping","id":"1"}]""")]
     [InlineData("\"ping\"")]
