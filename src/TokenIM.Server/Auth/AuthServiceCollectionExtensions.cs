@@ -11,9 +11,11 @@ internal static class AuthServiceCollectionExtensions
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<AccessTokens>();
-        services.AddScoped<IAccountStore, EfAccountStore>();
-        services.AddScoped<SessionService>();
-        services.AddScoped<AccountService>();
+        // Singletons over per-operation contexts: nothing here lives in a request scope, so a socket's long-lived
+        // upgrade request holds no context (it held one per socket, with its connection, until it closed).
+        services.AddSingleton<IAccountStore, EfAccountStore>();
+        services.AddSingleton<SessionService>();
+        services.AddSingleton<AccountService>();
         services.AddHostedService<AuthHousekeeping>();
         services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);

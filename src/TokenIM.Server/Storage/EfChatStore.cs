@@ -158,12 +158,11 @@ internal sealed class EfChatStore(Func<TokenImDbContext> createContext, Membersh
     {
         await using var db = createContext();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // Three set-based reads for the whole batch, whatever its size: the conversations, the senders' memberships,
-        // and earlier sends with the batch's clientMsgIds. Rows are then kept current in memory: several sends to one
-        // conversation take consecutive seqs, and the transaction's write lock means nobody else moves them meanwhile.
+        // Two set-based reads for the whole batch, whatever its size: the conversations and the senders' memberships.
+        // Rows are then kept current in memory: several sends to one conversation take consecutive seqs, and the
+        // transaction's write lock means nobody else moves them meanwhile. Repeats are found by the insert itself.
         var conversationIds = sends.Select(s => s.ConversationId).Distinct(StringComparer.Ordinal).ToList();
         var senderIds = sends.Select(s => s.SenderId).Distinct(StringComparer.Ordinal).ToList();
-        var clientMsgIds = sends.Select(s => s.ClientMsgId).Distinct(StringComparer.Ordinal).ToList();
         var conversations = await db.Conversations.AsNoTracking()
             .Where(c => conversationIds.Contains(c.Id))
             .ToDictionaryAsync(c => c.Id, StringComparer.Ordinal, cancellationToken);
@@ -173,14 +172,8 @@ internal sealed class EfChatStore(Func<TokenImDbContext> createContext, Membersh
             .ToListAsync(cancellationToken))
             .Select(m => (m.ConversationId, m.UserId))
             .ToHashSet();
-        // Over-reads at most (a clientMsgId of one sender matching another's): the exact key is checked below.
-        var stored = await db.Messages.AsNoTracking()
-            .Where(m => conversationIds.Contains(m.ConversationId) && senderIds.Contains(m.SenderId) && clientMsgIds.Contains(m.ClientMsgId))
-            .ToListAsync(cancellationToken);
-        var originals = new Dictionary<(string, string, string), MessageEntity>(stored.Count + sends.Count);
-        foreach (var message in stored)
-            originals[(message.ConversationId, message.SenderId, message.ClientMsgId)] = message;
-
+        // Sends earlier in this batch, for a repeat within the batch.
+        var originals = new Dictionary<(string, string, string), MessageEntity>(sends.Count);
         await using var commands = new AppendCommands(db.Database.GetDbConnection(), transaction.GetDbTransaction());
         var moved = new HashSet<string>(StringComparer.Ordinal);
         var readers = new Dictionary<(string, string), long>();
@@ -212,7 +205,14 @@ internal sealed class EfChatStore(Func<TokenImDbContext> createContext, Membersh
                 Text = send.Text,
                 CreatedAt = createdAt,
             };
-            await commands.InsertAsync(message, cancellationToken);
+            if (!await commands.TryInsertAsync(message, cancellationToken))
+            {
+                original = await commands.FindOriginalAsync(send.ConversationId, send.SenderId, send.ClientMsgId, cancellationToken);
+                originals[idempotencyKey] = original;
+                results[i] = new AppendResult(AppendStatus.Duplicate, original);
+                continue;
+            }
+
             originals[idempotencyKey] = message;
             conversation.LastSeq = message.Seq;
             conversation.UpdatedAt = Math.Max(conversation.UpdatedAt, createdAt);

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
@@ -25,8 +27,7 @@ internal static class StorageServiceCollectionExtensions
                 // reaches the exception handler, which logs it: EF's own error log would only add noise.
                 .ConfigureWarnings(w => w.Log((CoreEventId.SaveChangesFailed, LogLevel.Debug)));
         });
-        services.AddScoped<TokenImDbContext>(sp =>
-            sp.GetRequiredService<IDbContextFactory<SqliteTokenImDbContext>>().CreateDbContext());
+        // Stores take a pooled context per operation; no context lives in a request scope.
         services.AddSingleton<Func<TokenImDbContext>>(sp =>
         {
             var factory = sp.GetRequiredService<IDbContextFactory<SqliteTokenImDbContext>>();
@@ -57,14 +58,26 @@ internal static class StorageServiceCollectionExtensions
     }
 }
 
-/// <summary>Per-connection SQLite settings: durability level and how long a writer waits for the lock.</summary>
+/// <summary>
+/// Per-connection SQLite settings: durability level, how long a writer waits for the lock, foreign keys, and the
+/// read caches. Applied once per physical connection: the pool hands the same one back many times, and parsing the
+/// pragmas on every logical open cost more than the hot queries themselves.
+/// </summary>
 internal sealed class SqlitePragmaInterceptor(IOptions<TokenImOptions> options) : DbConnectionInterceptor
 {
+    // cache_size: 16 MiB of page cache per connection (SQLite's default is 2 MiB); mmap_size: reads of up to 256 MiB
+    // of the file through the OS page cache, without a pread system call per page (the profile's largest kernel cost
+    // on the send path after the network).
     private readonly string _pragmas =
-        $"PRAGMA synchronous={options.Value.Storage.SqliteSynchronous}; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
+        $"PRAGMA synchronous={options.Value.Storage.SqliteSynchronous}; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; " +
+        "PRAGMA cache_size=-16384; PRAGMA mmap_size=268435456;";
+
+    private readonly ConditionalWeakTable<object, object?> _configured = [];
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
+        if (!FirstOpen(connection))
+            return;
         using var command = connection.CreateCommand();
         command.CommandText = _pragmas;
         command.ExecuteNonQuery();
@@ -72,8 +85,14 @@ internal sealed class SqlitePragmaInterceptor(IOptions<TokenImOptions> options) 
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
+        if (!FirstOpen(connection))
+            return;
         await using var command = connection.CreateCommand();
         command.CommandText = _pragmas;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    // The native handle outlives each logical open while the pool keeps it, and is new for a new physical connection.
+    private bool FirstOpen(DbConnection connection) =>
+        connection is not SqliteConnection { Handle: { } handle } || _configured.TryAdd(handle, null);
 }
