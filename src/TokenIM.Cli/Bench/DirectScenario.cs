@@ -73,6 +73,13 @@ internal static class DirectScenario
             result.AddLatency("deliver", delivered);
             result.Add("ack_p50", pump.AckLatency.PercentileMs(50), "ms");
             result.Add("ack_p99", pump.AckLatency.PercentileMs(99), "ms");
+            if (rate > 0)
+            {
+                // The generator's lateness is part of the latency above: it shows whether the generator kept up.
+                result.Add("generator_lateness_p50", pump.Lateness.PercentileMs(50), "ms");
+                result.Add("generator_lateness_p99", pump.Lateness.PercentileMs(99), "ms");
+            }
+
             result.Add("sent", total, "msg");
             result.Add("acked", pump.Acked, "msg");
             result.Add("refused", pump.Refused, "msg");

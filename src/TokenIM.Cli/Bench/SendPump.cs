@@ -18,6 +18,9 @@ internal sealed class SendPump(int users, int window)
 
     public ConcurrentDictionary<string, long> Errors { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>At a fixed rate: how late each send left after it was due (the generator's own delay, included in latency).</summary>
+    public LatencyRecorder Lateness { get; } = new();
+
     /// <summary>send → ack (committed), per message.</summary>
     public LatencyRecorder AckLatency { get; } = new();
 
@@ -71,6 +74,7 @@ internal sealed class SendPump(int users, int window)
                     if (wait > TimeSpan.FromMilliseconds(1))
                         await Task.Delay(wait, cancellationToken);
                     await slot.WaitAsync(cancellationToken);
+                    Lateness.RecordSince(stamp);
                 }
                 else
                 {

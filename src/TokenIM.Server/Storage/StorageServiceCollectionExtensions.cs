@@ -19,9 +19,7 @@ internal static class StorageServiceCollectionExtensions
         // path; a pooled one is reset and reused (measured in docs/benchmarks.md).
         services.AddPooledDbContextFactory<SqliteTokenImDbContext>((sp, options) =>
         {
-            var settings = sp.GetRequiredService<IOptions<TokenImOptions>>().Value;
-            var path = Path.Combine(Path.GetFullPath(settings.DataDirectory), DatabaseFileName);
-            options.UseSqlite($"Data Source={path};Foreign Keys=True;Pooling=True;Default Timeout=30")
+            options.UseSqlite(SqliteConnectionString(sp.GetRequiredService<IOptions<TokenImOptions>>().Value))
                 .AddInterceptors(sp.GetRequiredService<SqlitePragmaInterceptor>())
                 // A failed save is either expected (a unique key that decides a race, answered as a value) or
                 // reaches the exception handler, which logs it: EF's own error log would only add noise.
@@ -33,8 +31,14 @@ internal static class StorageServiceCollectionExtensions
             var factory = sp.GetRequiredService<IDbContextFactory<SqliteTokenImDbContext>>();
             return factory.CreateDbContext;
         });
+        services.AddSingleton<WalCheckpointer>();
+        services.AddHostedService(sp => sp.GetRequiredService<WalCheckpointer>());
         return services;
     }
+
+    /// <summary>The connection string of the data directory's database file.</summary>
+    public static string SqliteConnectionString(TokenImOptions settings) =>
+        $"Data Source={Path.Combine(Path.GetFullPath(settings.DataDirectory), DatabaseFileName)};Foreign Keys=True;Pooling=True;Default Timeout=30";
 
     /// <summary>Creates the data directory, switches the file to WAL and applies pending migrations.</summary>
     public static async Task MigrateTokenImStoreAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
@@ -65,12 +69,13 @@ internal static class StorageServiceCollectionExtensions
 /// </summary>
 internal sealed class SqlitePragmaInterceptor(IOptions<TokenImOptions> options) : DbConnectionInterceptor
 {
+    // wal_autocheckpoint=0: WalCheckpointer copies the log back in the background instead of inside a commit.
     // cache_size: 16 MiB of page cache per connection (SQLite's default is 2 MiB); mmap_size: reads of up to 256 MiB
     // of the file through the OS page cache, without a pread system call per page (the profile's largest kernel cost
     // on the send path after the network).
     private readonly string _pragmas =
         $"PRAGMA synchronous={options.Value.Storage.SqliteSynchronous}; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; " +
-        "PRAGMA cache_size=-16384; PRAGMA mmap_size=268435456;";
+        "PRAGMA cache_size=-16384; PRAGMA mmap_size=268435456; PRAGMA wal_autocheckpoint=0;";
 
     private readonly ConditionalWeakTable<object, object?> _configured = [];
 
