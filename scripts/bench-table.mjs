@@ -43,7 +43,8 @@ const out = []
 out.push('# Benchmarks', '')
 out.push('Written by `scripts/bench.sh` (do not edit by hand): a Release server with a fresh data directory on loopback,')
 out.push('request-rate limits off, and the load generator (`tokenim bench`) **on the same machine**, sharing its cores.')
-out.push('Each run starts with a warm-up that is not reported. Reports with charts: `artifacts/bench/*.html`.', '')
+out.push('Each run starts with a warm-up that is not reported. Reports with charts: `artifacts/bench/*.html`.')
+out.push('What changed to get here, before and after, and where the time and memory go: [performance.md](performance.md).', '')
 out.push(`Machine: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${os}, .NET SDK ${dotnet}. Run ${when}.`, '')
 out.push('| figure | measured | target | floor | |', '| --- | ---: | ---: | ---: | --- |')
 for (const [label, run, name, unit, target, floor, higher] of rows) {
