@@ -9,7 +9,12 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MSBUILDDISABLENODEREUSE=1 U
   DOTNET_CLI_USE_MSBUILD_SERVER=0 NUGET_CERT_REVOCATION_MODE=offline DOTNET_GENERATE_ASPNET_CERTIFICATE=false
 
 log=$(mktemp -d /tmp/tokenim-test.XXXXXX)
-trap 'rm -rf "$log"' EXIT
+redis_pid=
+cleanup() {
+  if [ -n "$redis_pid" ]; then kill "$redis_pid" 2>/dev/null || true; fi
+  rm -rf "$log"
+}
+trap cleanup EXIT
 passed=0
 failed=0
 
@@ -28,9 +33,11 @@ if ! command -v dotnet >/dev/null; then
   echo "FAILED: the .NET SDK 10 is required (dotnet on PATH)"; echo "0 passed, 1 failed"; exit 1
 fi
 # The browser tests drive Debian's Chromium (never a downloaded browser); fonts-noto-cjk gives it Chinese glyphs for
-# the 简体中文 screenshots. Only what is missing is installed; a second try covers a busy dpkg lock.
+# the 简体中文 screenshots; the multi-node tests join two servers through a real Redis. Only what is missing is
+# installed; a second try covers a busy dpkg lock.
 apt_need=()
 [ -x /usr/bin/chromium ] || apt_need+=(chromium)
+command -v redis-server >/dev/null || apt_need+=(redis-server)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || apt_need+=(fonts-noto-cjk)
 install_apt() { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_need[@]}"; }
 if ((${#apt_need[@]})); then
@@ -40,7 +47,24 @@ if ((${#apt_need[@]})); then
     echo "0 passed, 1 failed"; exit 1
   fi
   dpkg -s fonts-noto-cjk >/dev/null 2>&1 || echo "warning: fonts-noto-cjk missing: Chinese shows as boxes in screenshots"
+  if ! command -v redis-server >/dev/null; then
+    tail -n 20 "$log/apt.out"; echo "FAILED: apt-get install redis-server (the multi-node tests need it)"
+    echo "0 passed, 1 failed"; exit 1
+  fi
 fi
+# A throwaway Redis on loopback for the multi-node tests, stopped by the trap (apt's package starts no service here).
+redis_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || echo 56379)
+redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
+  --logfile "$log/redis.log" >/dev/null 2>&1 &
+redis_pid=$!
+for _ in $(seq 1 50); do
+  [ "$(redis-cli -p "$redis_port" ping 2>/dev/null)" = PONG ] && break
+  sleep 0.1
+done
+if [ "$(redis-cli -p "$redis_port" ping 2>/dev/null)" != PONG ]; then
+  tail -n 20 "$log/redis.log"; echo "FAILED: redis-server did not start on 127.0.0.1:$redis_port"; echo "0 passed, 1 failed"; exit 1
+fi
+export TOKENIM_REDIS="127.0.0.1:$redis_port"
 dotnet tool restore >/dev/null || { echo "FAILED: dotnet tool restore"; echo "0 passed, 1 failed"; exit 1; }
 if ! dotnet build TokenIM.slnx -c Release -v quiet -nologo 2>&1 | tee "$log/build.out" | grep -E ' error |^Build FAILED' ; then :; fi
 if ! grep -q "Build succeeded" "$log/build.out"; then

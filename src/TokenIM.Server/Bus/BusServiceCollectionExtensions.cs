@@ -1,7 +1,17 @@
+using Microsoft.Extensions.Options;
+using TokenIM.Server.Hosting;
+
 namespace TokenIM.Server.Bus;
 
 internal static class BusServiceCollectionExtensions
 {
-    /// <summary>The in-memory bus (one node). Scale-out replaces it with the Redis bus.</summary>
-    public static IServiceCollection AddTokenImBus(this IServiceCollection services) => services.AddSingleton<IBus, InMemoryBus>();
+    /// <summary>The bus of <c>TokenIM:Bus:Provider</c>: in memory for one node (the default), Redis for several.</summary>
+    public static IServiceCollection AddTokenImBus(this IServiceCollection services) =>
+        services.AddSingleton<IBus>(sp =>
+        {
+            var settings = sp.GetRequiredService<IOptions<TokenImOptions>>().Value.Bus;
+            return settings.Provider == "Redis"
+                ? new RedisBus(settings.RedisConfiguration!, sp.GetRequiredService<ILogger<RedisBus>>())
+                : new InMemoryBus();
+        });
 }

@@ -139,7 +139,7 @@ internal sealed class TokenImOptionsValidator : IValidateOptions<TokenImOptions>
     {
         var failures = new List<string>();
         // Data annotations of the nested sections (ValidateDataAnnotations checks only the top level).
-        object[] sections = [options.Tokens, options.Passwords, options.RateLimits, options.Limits, options.Network, options.Storage, options.Gateway];
+        object[] sections = [options.Tokens, options.Passwords, options.RateLimits, options.Limits, options.Network, options.Storage, options.Gateway, options.Bus];
         foreach (var section in sections)
         {
             var results = new List<ValidationResult>();
@@ -156,6 +156,8 @@ internal sealed class TokenImOptionsValidator : IValidateOptions<TokenImOptions>
                 failures.Add($"TokenIM:Network:TrustedProxies: '{proxy}' is not an IP address.");
         }
 
+        if (options.Bus.Provider == "Redis" && string.IsNullOrWhiteSpace(options.Bus.RedisConfiguration))
+            failures.Add("TokenIM:Bus:RedisConfiguration is required when TokenIM:Bus:Provider is Redis.");
         if (options.Tokens.SessionIdleLifetime > options.Tokens.SessionLifetime)
             failures.Add("TokenIM:Tokens:SessionIdleLifetime must not exceed TokenIM:Tokens:SessionLifetime.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

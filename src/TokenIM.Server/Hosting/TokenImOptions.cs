@@ -40,6 +40,8 @@ internal sealed class TokenImOptions
     public GatewaySettings Gateway { get; set; } = new();
 
     public DiagnosticsSettings Diagnostics { get; set; } = new();
+
+    public BusSettings Bus { get; set; } = new();
 }
 
 internal sealed class TokenSettings
@@ -179,4 +181,17 @@ internal sealed class DiagnosticsSettings
     /// it) to loopback callers only. The default is off.
     /// </summary>
     public bool Enabled { get; set; }
+}
+
+internal sealed class BusSettings
+{
+    /// <summary>
+    /// <c>InMemory</c> (one node) or <c>Redis</c> (several nodes: events cross nodes through Redis pub/sub). The
+    /// default is <c>InMemory</c>.
+    /// </summary>
+    [RegularExpression("^(InMemory|Redis)$")]
+    public string Provider { get; set; } = "InMemory";
+
+    /// <summary>The StackExchange.Redis configuration string (e.g. <c>10.0.0.7:6379,password=…</c>), for <c>Redis</c>. The default is none.</summary>
+    public string? RedisConfiguration { get; set; }
 }

@@ -24,8 +24,8 @@ public sealed class LiveTokenImFactory : TokenImFactory
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
     }
 
-    private LiveTokenImFactory(string dataDirectory, int port)
-        : base(dataDirectory, ownsData: true)
+    private LiveTokenImFactory(string dataDirectory, int port, bool ownsData = true)
+        : base(dataDirectory, ownsData)
     {
         Port = port;
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
@@ -52,6 +52,18 @@ public sealed class LiveTokenImFactory : TokenImFactory
     {
         HandOverData();
         return new(DataDirectory, Port);
+    }
+
+    /// <summary>
+    /// Another node of the same cluster: its own port, the same data directory (so the same database and signing
+    /// keys) and the same settings. It leaves the data in place; start this node first.
+    /// </summary>
+    public LiveTokenImFactory SecondNode()
+    {
+        var node = new LiveTokenImFactory(DataDirectory, FreePort(), ownsData: false);
+        foreach (var (key, value) in Settings)
+            node.Settings[key] = value;
+        return node;
     }
 
     /// <summary>A TCP port that was free a moment ago on the loopback address.</summary>

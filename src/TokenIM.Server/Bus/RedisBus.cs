@@ -1,0 +1,101 @@
+using StackExchange.Redis;
+
+namespace TokenIM.Server.Bus;
+
+/// <summary>
+/// The bus across nodes. A publish is delivered on this node at once (the same path as one node), then sent to the
+/// others through Redis pub/sub on <see cref="BusChannels.Events"/>; each node skips its own. Redis is never on the
+/// path to the database: when it is down, sends still commit and are acked, delivery on the sender's own node goes on,
+/// and clients of other nodes catch up by <c>sync</c> after their next reconnect. The client reconnects and resubscribes
+/// by itself when Redis is back. The subscription's queue keeps the publishing order of each node.
+/// </summary>
+internal sealed partial class RedisBus : IBus, IDisposable
+{
+    private readonly ILogger<RedisBus> _logger;
+    private readonly ConnectionMultiplexer _redis;
+    private readonly RedisChannel _channel = RedisChannel.Literal(BusChannels.Events);
+    private readonly Lock _gate = new();
+    private volatile Func<BusEnvelope, ValueTask>[] _handlers = [];
+    private ChannelMessageQueue? _queue;
+
+    public RedisBus(string configuration, ILogger<RedisBus> logger)
+    {
+        _logger = logger;
+        var options = ConfigurationOptions.Parse(configuration);
+        // Start even while Redis is down, and keep retrying: the node serves its own sockets meanwhile.
+        options.AbortOnConnectFail = false;
+        _redis = ConnectionMultiplexer.Connect(options);
+    }
+
+    /// <summary>This process's id on the bus: its own events come back from Redis and are skipped.</summary>
+    public string NodeId { get; } = Guid.NewGuid().ToString("N");
+
+    public async ValueTask PublishAsync(BusEnvelope envelope, CancellationToken cancellationToken = default)
+    {
+        await DeliverAsync(envelope);
+        try
+        {
+            await _redis.GetSubscriber().PublishAsync(_channel, BusEnvelopeCodec.Encode(envelope, NodeId));
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            LogPublishFailed(_logger, envelope.Kind, e);
+        }
+    }
+
+    public IDisposable Subscribe(Func<BusEnvelope, ValueTask> handler)
+    {
+        lock (_gate)
+        {
+            _handlers = [.. _handlers, handler];
+            if (_queue is null)
+            {
+                _queue = _redis.GetSubscriber().Subscribe(_channel);
+                _queue.OnMessage(ReceiveAsync);
+            }
+        }
+
+        return new Subscription(this, handler);
+    }
+
+    public void Dispose()
+    {
+        _queue?.Unsubscribe();
+        _redis.Dispose();
+    }
+
+    private async Task ReceiveAsync(ChannelMessage message)
+    {
+        if (BusEnvelopeCodec.Decode((byte[])message.Message!) is not { } decoded)
+        {
+            LogUnreadable(_logger);
+            return;
+        }
+
+        if (decoded.NodeId != NodeId)
+            await DeliverAsync(decoded.Envelope);
+    }
+
+    private async ValueTask DeliverAsync(BusEnvelope envelope)
+    {
+        foreach (var handler in _handlers)
+            await handler(envelope);
+    }
+
+    private void Unsubscribe(Func<BusEnvelope, ValueTask> handler)
+    {
+        lock (_gate)
+            _handlers = [.. _handlers.Where(h => h != handler)];
+    }
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Publishing a {Kind} event to Redis failed; other nodes' clients catch up by sync")]
+    private static partial void LogPublishFailed(ILogger logger, BusEnvelopeKind kind, Exception exception);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Skipped an event on the Redis bus that this version cannot read")]
+    private static partial void LogUnreadable(ILogger logger);
+
+    private sealed class Subscription(RedisBus bus, Func<BusEnvelope, ValueTask> handler) : IDisposable
+    {
+        public void Dispose() => bus.Unsubscribe(handler);
+    }
+}
