@@ -17,6 +17,7 @@ internal static class AuthServiceCollectionExtensions
         services.AddSingleton<SessionService>();
         services.AddSingleton<AccountService>();
         services.AddHostedService<AuthHousekeeping>();
+        services.AddHostedService<SessionRevocations>();
         services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();

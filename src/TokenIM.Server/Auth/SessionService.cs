@@ -124,7 +124,8 @@ internal sealed partial class SessionService(
     /// <summary>Checks the session behind a valid access token: alive, and the token's pair not void. Cached briefly; every change on this node invalidates.</summary>
     public async Task<Failure?> CheckAsync(AccessTokenClaims claims, CancellationToken cancellationToken)
     {
-        if (!cache.TryGetValue(claims.SessionId, out SessionEntity? session))
+        // A token newer than the cached session was refreshed on another node: the cache is stale, read again.
+        if (!cache.TryGetValue(claims.SessionId, out SessionEntity? session) || (session is not null && claims.Generation > session.Generation))
         {
             session = await store.FindSessionAsync(claims.SessionId, cancellationToken);
             cache.Set(claims.SessionId, session, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = s_cacheFor, Size = 1 });

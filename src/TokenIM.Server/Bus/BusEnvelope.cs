@@ -6,8 +6,17 @@ internal enum BusEnvelopeKind
     /// <summary>Deliver <see cref="BusEnvelope.Frame"/> to every socket of <see cref="BusEnvelope.UserIds"/>.</summary>
     Deliver,
 
-    /// <summary>Close every socket of session <see cref="BusEnvelope.SessionId"/> of user <see cref="BusEnvelope.UserIds"/>[0] with 4001.</summary>
+    /// <summary>
+    /// Close every socket of session <see cref="BusEnvelope.SessionId"/> of user <see cref="BusEnvelope.UserIds"/>[0] with
+    /// 4001, and forget the session wherever it is cached.
+    /// </summary>
     RevokeSession,
+
+    /// <summary>
+    /// The members of <see cref="BusEnvelope.ConversationId"/> changed: every node drops its cached roster of it and the
+    /// cached presence audiences of <see cref="BusEnvelope.UserIds"/> (everyone who was or is a member).
+    /// </summary>
+    MembershipChanged,
 }
 
 /// <summary>
@@ -19,11 +28,15 @@ internal sealed record BusEnvelope(
     IReadOnlyList<string> UserIds,
     ReadOnlyMemory<byte> Frame,
     string? ExceptConnectionId = null,
-    string? SessionId = null)
+    string? SessionId = null,
+    string? ConversationId = null)
 {
     public static BusEnvelope Deliver(IReadOnlyList<string> userIds, ReadOnlyMemory<byte> frame, string? exceptConnectionId = null) =>
         new(BusEnvelopeKind.Deliver, userIds, frame, exceptConnectionId);
 
     public static BusEnvelope RevokeSession(string userId, string sessionId) =>
         new(BusEnvelopeKind.RevokeSession, [userId], ReadOnlyMemory<byte>.Empty, SessionId: sessionId);
+
+    public static BusEnvelope MembershipChanged(string conversationId, IReadOnlyList<string> userIds) =>
+        new(BusEnvelopeKind.MembershipChanged, userIds, ReadOnlyMemory<byte>.Empty, ConversationId: conversationId);
 }

@@ -19,6 +19,7 @@ internal static class BusEnvelopeCodec
         WriteString(buffer, nodeId);
         WriteString(buffer, envelope.ExceptConnectionId);
         WriteString(buffer, envelope.SessionId);
+        WriteString(buffer, envelope.ConversationId);
         WriteInt(buffer, envelope.UserIds.Count);
         foreach (var userId in envelope.UserIds)
             WriteString(buffer, userId);
@@ -39,11 +40,12 @@ internal static class BusEnvelopeCodec
             var nodeId = reader.String() ?? string.Empty;
             var except = reader.String();
             var sessionId = reader.String();
+            var conversationId = reader.String();
             var userIds = new string[reader.Int()];
             for (var i = 0; i < userIds.Length; i++)
                 userIds[i] = reader.String() ?? string.Empty;
             var frame = reader.Bytes(reader.Int());
-            return (new BusEnvelope(kind, userIds, frame, except, sessionId), nodeId);
+            return (new BusEnvelope(kind, userIds, frame, except, sessionId, conversationId), nodeId);
         }
         catch (Exception e) when (e is ArgumentOutOfRangeException or IndexOutOfRangeException or OverflowException)
         {

@@ -21,7 +21,7 @@ internal sealed class EfChatStore(Func<TokenImDbContext> createContext, Membersh
         {
             await db.SaveChangesAsync(cancellationToken);
             // The members' presence audiences grew.
-            cache.Invalidate(conversation.Id, members.Select(m => m.UserId));
+            await cache.ChangedAsync(conversation.Id, [.. members.Select(m => m.UserId)]);
             return true;
         }
         catch (DbUpdateException e) when (conversation.DirectKey is not null && IsUniqueViolation(e))
@@ -142,7 +142,7 @@ internal sealed class EfChatStore(Func<TokenImDbContext> createContext, Membersh
 
         await transaction.CommitAsync(cancellationToken);
         if (change is not null)
-            cache.Invalidate(conversationId, members.Select(m => m.UserId).Concat(change.Added.Select(m => m.UserId)));
+            await cache.ChangedAsync(conversationId, [.. members.Select(m => m.UserId).Concat(change.Added.Select(m => m.UserId))]);
         return value!;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
+using TokenIM.Server.Bus;
 using TokenIM.Server.Hosting;
 
 namespace TokenIM.Server.Storage;
@@ -27,10 +28,39 @@ internal sealed class MemberRoster(string conversationType, IReadOnlyList<string
 /// never be cached after it. The writer still checks membership inside its transaction: a send racing a removal is
 /// refused there.
 /// </summary>
-internal sealed class MembershipCache(IOptions<TokenImOptions> options) : IDisposable
+/// <remarks>
+/// On several nodes a change made on one must reach the caches of all: <see cref="ChangedAsync"/> publishes it on the
+/// bus, and every node (this one included, before the call returns) drops the entries when it hears it.
+/// </remarks>
+internal sealed class MembershipCache : IDisposable
 {
-    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = options.Value.Storage.MembershipCacheEntries });
+    private readonly MemoryCache _cache;
+    private readonly IBus _bus;
+    private readonly IDisposable _subscription;
     private long _changes;
+
+    public MembershipCache(IOptions<TokenImOptions> options, IBus bus)
+    {
+        _cache = new(new MemoryCacheOptions { SizeLimit = options.Value.Storage.MembershipCacheEntries });
+        _bus = bus;
+        _subscription = bus.Subscribe(envelope =>
+        {
+            if (envelope is { Kind: BusEnvelopeKind.MembershipChanged, ConversationId: { } conversationId })
+                Invalidate(conversationId, envelope.UserIds);
+            return ValueTask.CompletedTask;
+        });
+    }
+
+    /// <summary>
+    /// Announces a committed membership change of <paramref name="conversationId"/> touching <paramref name="users"/>
+    /// (every member before and after it) to every node's cache, this node's included.
+    /// </summary>
+    public async Task ChangedAsync(string conversationId, IReadOnlyList<string> users)
+    {
+        // Dropped here first, whatever happens to the publish: this node's next read must see the change.
+        Invalidate(conversationId, users);
+        await _bus.PublishAsync(BusEnvelope.MembershipChanged(conversationId, users));
+    }
 
     /// <summary>The conversation's cached roster, or the one <paramref name="load"/> reads.</summary>
     public ValueTask<MemberRoster?> GetRosterAsync(string conversationId, Func<Task<MemberRoster?>> load) =>
@@ -69,5 +99,9 @@ internal sealed class MembershipCache(IOptions<TokenImOptions> options) : IDispo
 
     private static string AudienceKey(string userId) => "a:" + userId;
 
-    public void Dispose() => _cache.Dispose();
+    public void Dispose()
+    {
+        _subscription.Dispose();
+        _cache.Dispose();
+    }
 }

@@ -87,7 +87,9 @@ public sealed class RealtimeDeliveryTests(LiveTokenImFactory factory) : IClassFi
         {
             await receiver.Log.WaitForAsync(conversation.Id, at, Timeout, "receiver");
             await victim.WaitUntilConnectedAsync();
+            var down = victim.NextStateAsync(ConnectionState.Reconnecting);
             victim.Realtime.AbortConnection();
+            await down;
         }
         await sending.WaitAsync(Timeout);
         await receiver.Log.WaitForAsync(conversation.Id, total, Timeout, "receiver");

@@ -39,6 +39,23 @@ public sealed class SdkDevice : IAsyncDisposable
 
     public string UserId => Rest.Tokens!.User.Id;
 
+    /// <summary>
+    /// A task that completes at the next change to <paramref name="state"/>. Take it before causing the change (an
+    /// abort, say): the state the client reports right after the cause may still be the old one.
+    /// </summary>
+    public Task NextStateAsync(ConnectionState state)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnChange(object? sender, ConnectionStateChangedEventArgs change)
+        {
+            if (change.State == state && reached.TrySetResult())
+                Realtime.StateChanged -= OnChange;
+        }
+
+        Realtime.StateChanged += OnChange;
+        return reached.Task.WaitAsync(Timeout);
+    }
+
     /// <summary>Completes once the socket is connected (at once if it is now).</summary>
     public async Task WaitUntilConnectedAsync()
     {

@@ -32,6 +32,16 @@ public sealed class BusEnvelopeCodecTests
         Assert.True(decoded.Frame.IsEmpty);
     }
 
+    [Fact]
+    public void Decode_AMembershipChange_KeepsItsConversation()
+    {
+        var (decoded, _) = BusEnvelopeCodec.Decode(BusEnvelopeCodec.Encode(BusEnvelope.MembershipChanged("c1", ["u1", "u2"]), "n"))!.Value;
+
+        Assert.Equal(BusEnvelopeKind.MembershipChanged, decoded.Kind);
+        Assert.Equal("c1", decoded.ConversationId);
+        Assert.Equal(["u1", "u2"], decoded.UserIds);
+    }
+
     [Theory]
     [InlineData(new byte[0])]
     [InlineData(new byte[] { 2, 0, 0, 0, 0, 0 })] // another version

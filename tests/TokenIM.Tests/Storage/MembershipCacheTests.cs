@@ -1,3 +1,4 @@
+using TokenIM.Server.Bus;
 using TokenIM.Server.Storage;
 
 namespace TokenIM.Tests.Storage;
@@ -9,7 +10,7 @@ public sealed class MembershipCacheTests
     [Fact]
     public async Task GetAsync_SecondRead_ServedFromMemory()
     {
-        using var cache = new MembershipCache(TestOptions.Create());
+        using var cache = new MembershipCache(TestOptions.Create(), new InMemoryBus());
         var loads = 0;
 
         await cache.GetRosterAsync("c1", () => { loads++; return Task.FromResult<MemberRoster?>(Roster("a", "b")); });
@@ -24,7 +25,7 @@ public sealed class MembershipCacheTests
     [Fact]
     public async Task Invalidate_AfterAChange_NextReadLoadsAgain()
     {
-        using var cache = new MembershipCache(TestOptions.Create());
+        using var cache = new MembershipCache(TestOptions.Create(), new InMemoryBus());
         await cache.GetRosterAsync("c1", () => Task.FromResult<MemberRoster?>(Roster("a", "b")));
 
         cache.Invalidate("c1", []);
@@ -36,7 +37,7 @@ public sealed class MembershipCacheTests
     [Fact]
     public async Task GetAsync_LoadOverlappingAChange_IsReturnedButNotKept()
     {
-        using var cache = new MembershipCache(TestOptions.Create());
+        using var cache = new MembershipCache(TestOptions.Create(), new InMemoryBus());
         var loading = new TaskCompletionSource<MemberRoster?>();
 
         // A reader loads the old roster; the change commits and invalidates before that load finishes.
@@ -52,7 +53,7 @@ public sealed class MembershipCacheTests
     [Fact]
     public async Task GetAsync_NoSuchConversation_IsNotKept()
     {
-        using var cache = new MembershipCache(TestOptions.Create());
+        using var cache = new MembershipCache(TestOptions.Create(), new InMemoryBus());
         await cache.GetRosterAsync("c1", () => Task.FromResult<MemberRoster?>(null));
 
         // Created a moment later: seen at once.
@@ -64,7 +65,7 @@ public sealed class MembershipCacheTests
     [Fact]
     public async Task Invalidate_AConversationChange_DropsTheMembersAudiencesOnly()
     {
-        using var cache = new MembershipCache(TestOptions.Create());
+        using var cache = new MembershipCache(TestOptions.Create(), new InMemoryBus());
         static IReadOnlyList<string> Audience(params string[] users) => users;
         await cache.GetAudienceAsync("alice", () => Task.FromResult<IReadOnlyList<string>?>(Audience("bob")));
         await cache.GetAudienceAsync("carol", () => Task.FromResult<IReadOnlyList<string>?>(Audience("dave")));
@@ -75,5 +76,19 @@ public sealed class MembershipCacheTests
 
         Assert.Equal(["bob", "erin"], alice!);
         Assert.Equal(["dave"], carol!);
+    }
+
+    [Fact]
+    public async Task AChangeAnnouncedByAnotherNode_DropsTheEntriesHere()
+    {
+        var bus = new InMemoryBus();
+        using var cache = new MembershipCache(TestOptions.Create(), bus);
+        await cache.GetRosterAsync("c1", () => Task.FromResult<MemberRoster?>(Roster("a", "removed")));
+
+        // What another node's ChangedAsync puts on the bus.
+        await bus.PublishAsync(BusEnvelope.MembershipChanged("c1", ["a", "removed"]), TestContext.Current.CancellationToken);
+        var next = await cache.GetRosterAsync("c1", () => Task.FromResult<MemberRoster?>(Roster("a")));
+
+        Assert.False(next!.Contains("removed"));
     }
 }
