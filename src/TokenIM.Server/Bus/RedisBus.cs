@@ -22,9 +22,15 @@ internal sealed partial class RedisBus : IBus, IDisposable
     {
         _logger = logger;
         var options = ConfigurationOptions.Parse(configuration);
-        // Start even while Redis is down, and keep retrying: the node serves its own sockets meanwhile.
+        // Start even while Redis is down, and keep retrying: the node serves its own sockets meanwhile. While it is
+        // down, an event for other nodes is dropped at once instead of queued (their clients catch up by sync), so
+        // neither memory nor the send path waits on Redis.
         options.AbortOnConnectFail = false;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
         _redis = ConnectionMultiplexer.Connect(options);
+        // A subscription that could not be made while Redis was down is made when it comes back; ones that exist
+        // are renewed by the client itself.
+        _redis.ConnectionRestored += (_, _) => TrySubscribe();
     }
 
     /// <summary>This process's id on the bus: its own events come back from Redis and are skipped.</summary>
@@ -35,7 +41,8 @@ internal sealed partial class RedisBus : IBus, IDisposable
         await DeliverAsync(envelope);
         try
         {
-            await _redis.GetSubscriber().PublishAsync(_channel, BusEnvelopeCodec.Encode(envelope, NodeId));
+            // Fire and forget: order is kept on the connection, and the fan-out loop never waits for Redis.
+            await _redis.GetSubscriber().PublishAsync(_channel, BusEnvelopeCodec.Encode(envelope, NodeId), CommandFlags.FireAndForget);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
@@ -46,15 +53,8 @@ internal sealed partial class RedisBus : IBus, IDisposable
     public IDisposable Subscribe(Func<BusEnvelope, ValueTask> handler)
     {
         lock (_gate)
-        {
             _handlers = [.. _handlers, handler];
-            if (_queue is null)
-            {
-                _queue = _redis.GetSubscriber().Subscribe(_channel);
-                _queue.OnMessage(ReceiveAsync);
-            }
-        }
-
+        TrySubscribe();
         return new Subscription(this, handler);
     }
 
@@ -62,6 +62,25 @@ internal sealed partial class RedisBus : IBus, IDisposable
     {
         _queue?.Unsubscribe();
         _redis.Dispose();
+    }
+
+    private void TrySubscribe()
+    {
+        lock (_gate)
+        {
+            if (_queue is not null || _handlers.Length == 0)
+                return;
+            try
+            {
+                var queue = _redis.GetSubscriber().Subscribe(_channel);
+                queue.OnMessage(ReceiveAsync);
+                _queue = queue;
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                LogSubscribeFailed(_logger, e);
+            }
+        }
     }
 
     private async Task ReceiveAsync(ChannelMessage message)
@@ -90,6 +109,9 @@ internal sealed partial class RedisBus : IBus, IDisposable
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Publishing a {Kind} event to Redis failed; other nodes' clients catch up by sync")]
     private static partial void LogPublishFailed(ILogger logger, BusEnvelopeKind kind, Exception exception);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Subscribing to the Redis bus failed; this node hears other nodes once Redis is reachable")]
+    private static partial void LogSubscribeFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Skipped an event on the Redis bus that this version cannot read")]
     private static partial void LogUnreadable(ILogger logger);

@@ -120,6 +120,26 @@ public sealed class RedisBusTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await after.GetAsync("/api/v1/users/me", TestContext.Current.CancellationToken)).StatusCode);
     }
 
+    [Fact]
+    public async Task RedisUnreachable_SendsAreStillAckedAndDeliveredOnTheirOwnNode()
+    {
+        // A node whose Redis is down from the start (nothing listens on the port).
+        await using var node = new LiveTokenImFactory();
+        node.Settings["TokenIM:Bus:Provider"] = "Redis";
+        node.Settings["TokenIM:Bus:RedisConfiguration"] = $"127.0.0.1:{LiveTokenImFactory.FreePort()},connectTimeout=200";
+        var alice = await node.RegisterAsync();
+        var bob = await node.RegisterAsync();
+        var conversation = await (await alice.CreateDirectAsync(bob.Id)).ReadAsync<ConversationDto>(HttpStatusCode.Created);
+        await using var bobSocket = await RawSocket.ReadyAsync(node.BaseUri, bob.Tokens.AccessToken);
+
+        for (var i = 0; i < 3; i++)
+        {
+            // A liveness bound, not a speed figure: a send must not wait on Redis (its default timeout is 5 s).
+            var sent = await alice.SendOkAsync(conversation.Id, $"no redis {i}").WaitAsync(TimeSpan.FromSeconds(4), TestContext.Current.CancellationToken);
+            Assert.Equal(sent.Id, (await bobSocket.ReceiveOpAsync("message")).GetProperty("message").GetProperty("id").GetString());
+        }
+    }
+
     private static HttpClient ClientOf(LiveTokenImFactory node, TestUser user) => new()
     {
         BaseAddress = node.BaseUri,
