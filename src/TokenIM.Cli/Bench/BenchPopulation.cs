@@ -47,9 +47,7 @@ internal sealed class BenchPopulation(BenchTarget target) : IDisposable
         await Parallel.ForAsync(0, owners.Length, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken },
             async (i, token) =>
             {
-                var user = users[owners[i]];
-                var access = await user.Client.GetAccessTokenAsync(token);
-                sockets[i] = await BenchSocket.ConnectAsync(target.SocketEndpoint, access, _sources[i % _sources.Length], owners[i], onFrame, token);
+                sockets[i] = await ConnectOneAsync(users[owners[i]], i, onFrame, token);
                 Interlocked.Increment(ref done);
             });
         return sockets;

@@ -40,6 +40,13 @@ internal sealed class BenchResult(string scenario, IReadOnlyDictionary<string, s
         Add($"{name}_max", recorder.MaxMs, "ms");
     }
 
+    /// <summary>How long the measured phase took, and whether the stall guard ended it.</summary>
+    public void AddRun(double seconds, bool stalled)
+    {
+        Add("seconds", seconds, "s");
+        Add("stalled", stalled ? 1 : 0, "");
+    }
+
     public double this[string name] => Figures.First(f => f.Name == $"{Scenario}.{name}").Value;
 
     /// <summary>One line per figure, for people and for grep.</summary>

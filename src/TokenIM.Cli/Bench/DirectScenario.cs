@@ -80,9 +80,7 @@ internal static class DirectScenario
                 result.Add("generator_lateness_p99", pump.Lateness.PercentileMs(99), "ms");
             }
 
-            result.Add("sent", total, "msg");
-            result.Add("acked", pump.Acked, "msg");
-            result.Add("refused", pump.Refused, "msg");
+            pump.AddCounts(result, total);
             result.Add("lost", pump.Acked - distinct, "msg");
             result.Add("duplicated", trackers.Sum(t => t.Duplicates), "msg");
             if (before is not null && after is not null && pump.Acked > 0)
@@ -90,14 +88,11 @@ internal static class DirectScenario
                 result.Add("server_cpu_per_message", (after.CpuTimeMs - before.CpuTimeMs) * 1000 / pump.Acked, "µs");
                 result.Add("server_gen2_collections", after.Gen2Collections - before.Gen2Collections, "");
             }
-            result.Add("seconds", elapsed, "s");
-            result.Add("stalled", stalled ? 1 : 0, "");
+            result.AddRun(elapsed, stalled);
             result.LatencyLabel = "send → deliver";
             result.Latency = delivered.Distribution();
             result.TimelineLabel = "deliveries";
             result.Timeline = delivered.Timeline();
-            foreach (var (code, count) in pump.Errors)
-                result.Add($"error_{code}", count, "");
             return result;
         }
         finally

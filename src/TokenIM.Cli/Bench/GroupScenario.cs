@@ -73,21 +73,16 @@ internal static class GroupScenario
             result.Add("deliveries_per_second", distinct / elapsed, "deliveries/s");
             result.Add("messages_per_second", pump.Acked / elapsed, "msg/s");
             result.AddLatency("last_delivery", lastDelivery);
-            result.Add("sent", total, "msg");
-            result.Add("acked", pump.Acked, "msg");
-            result.Add("refused", pump.Refused, "msg");
+            pump.AddCounts(result, total);
             result.Add("lost", (pump.Acked * (members - 1)) - distinct, "deliveries");
             result.Add("duplicated", trackers.Sum(t => t.Duplicates), "deliveries");
             if (before is not null && after is not null && distinct > 0)
                 result.Add("server_cpu_per_delivery", (after.CpuTimeMs - before.CpuTimeMs) * 1000 / distinct, "µs");
-            result.Add("seconds", elapsed, "s");
-            result.Add("stalled", stalled ? 1 : 0, "");
+            result.AddRun(elapsed, stalled);
             result.LatencyLabel = "send → last delivery";
             result.Latency = lastDelivery.Distribution();
             result.TimelineLabel = "deliveries";
             result.Timeline = deliveries.Timeline();
-            foreach (var (code, count) in pump.Errors)
-                result.Add($"error_{code}", count, "");
             return result;
         }
         finally

@@ -28,15 +28,7 @@ internal sealed class LatencyRecorder
         Tick(now);
     }
 
-    /// <summary>Records a latency already measured, in microseconds.</summary>
-    public void Record(long microseconds)
-    {
-        _histogram.RecordValue(Math.Clamp(microseconds, 1, 600_000_000));
-        Tick(Stopwatch.GetTimestamp());
-    }
-
-    /// <summary>Counts an event in the timeline without a latency (e.g. each delivery of a group message).</summary>
-    public void Tick(long now)
+    private void Tick(long now)
     {
         var second = (long)Stopwatch.GetElapsedTime(_start, now).TotalSeconds;
         if (second is < 0 or >= MaxSeconds)
@@ -50,8 +42,6 @@ internal sealed class LatencyRecorder
     public double PercentileMs(double percentile) => _histogram.GetValueAtPercentile(percentile) / 1000.0;
 
     public double MaxMs => _histogram.GetMaxValue() / 1000.0;
-
-    public double MeanMs => _histogram.TotalCount == 0 ? 0 : _histogram.GetMean() / 1000.0;
 
     /// <summary>Events per second of the run, second by second.</summary>
     public long[] Timeline() => _perSecond[..(int)(Volatile.Read(ref _lastSecond) + 1)];

@@ -28,6 +28,16 @@ internal sealed class SendPump(int users, int window)
 
     public long Refused => Volatile.Read(ref _refused);
 
+    /// <summary>Sends attempted, acked and refused, and each refusal code's count.</summary>
+    public void AddCounts(BenchResult result, long sent)
+    {
+        result.Add("sent", sent, "msg");
+        result.Add("acked", Acked, "msg");
+        result.Add("refused", Refused, "msg");
+        foreach (var (code, count) in Errors)
+            result.Add($"error_{code}", count, "");
+    }
+
     /// <summary>Called by the receive loop of user <paramref name="user"/>'s socket for <c>ack</c> and <c>error</c> frames.</summary>
     public void OnAnswer(int user, in BenchFrame frame)
     {

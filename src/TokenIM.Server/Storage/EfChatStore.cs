@@ -45,11 +45,7 @@ internal sealed class EfChatStore(Func<TokenImDbContext> createContext, Membersh
             .FirstOrDefaultAsync(cancellationToken);
         if (row is null)
             return null;
-        var memberIds = await db.Members.AsNoTracking()
-            .Where(m => m.ConversationId == conversationId)
-            .OrderBy(m => m.JoinedAt).ThenBy(m => m.UserId)
-            .Select(m => m.UserId)
-            .ToListAsync(cancellationToken);
+        var memberIds = await MemberIdsAsync(db, conversationId, cancellationToken);
         var lastSeq = row.Conversation.LastSeq;
         var lastMessage = lastSeq == 0
             ? null
@@ -97,15 +93,9 @@ internal sealed class EfChatStore(Func<TokenImDbContext> createContext, Membersh
         cache.GetRosterAsync(conversationId, async () =>
         {
             await using var db = createContext();
-            var type = await db.Conversations.AsNoTracking().Where(c => c.Id == conversationId).Select(c => c.Type).FirstOrDefaultAsync(cancellationToken);
-            if (type is null)
-                return null;
-            var memberIds = await db.Members.AsNoTracking()
-                .Where(m => m.ConversationId == conversationId)
-                .OrderBy(m => m.JoinedAt).ThenBy(m => m.UserId)
-                .Select(m => m.UserId)
-                .ToListAsync(cancellationToken);
-            return new MemberRoster(type, memberIds);
+            // No members: no such conversation (or one everybody left), which nobody can act in.
+            var memberIds = await MemberIdsAsync(db, conversationId, cancellationToken);
+            return memberIds.Count == 0 ? null : new MemberRoster(memberIds);
         });
 
     public async Task<IReadOnlyList<MemberEntity>> GetMembersAsync(string conversationId, CancellationToken cancellationToken)
@@ -246,6 +236,13 @@ internal sealed class EfChatStore(Func<TokenImDbContext> createContext, Membersh
         query = fromHighEnd ? query.OrderByDescending(m => m.Seq) : query.OrderBy(m => m.Seq);
         return await query.Take(take).ToListAsync(cancellationToken);
     }
+
+    private static Task<List<string>> MemberIdsAsync(TokenImDbContext db, string conversationId, CancellationToken cancellationToken) =>
+        db.Members.AsNoTracking()
+            .Where(m => m.ConversationId == conversationId)
+            .OrderBy(m => m.JoinedAt).ThenBy(m => m.UserId)
+            .Select(m => m.UserId)
+            .ToListAsync(cancellationToken);
 
     private static void Apply(TokenImDbContext db, ConversationEntity conversation, List<MemberEntity> members, ConversationChange change)
     {

@@ -26,7 +26,7 @@ internal interface IConversationStore
 
     /// <summary>
     /// Who is in the conversation, from memory when it was read recently (membership changes made through
-    /// <see cref="ChangeConversationAsync{T}"/> are seen at once); null when it does not exist.
+    /// <see cref="ChangeConversationAsync{T}"/> are seen at once); null when it does not exist or has no members left.
     /// </summary>
     ValueTask<MemberRoster?> GetRosterAsync(string conversationId, CancellationToken cancellationToken);
 

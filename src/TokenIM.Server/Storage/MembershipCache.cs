@@ -6,14 +6,12 @@ using TokenIM.Server.Hosting;
 namespace TokenIM.Server.Storage;
 
 /// <summary>
-/// Who is in a conversation: its type and member ids in joining order, with an O(1) membership test. Immutable; a
-/// change to the membership makes a new one.
+/// Who is in a conversation: the member ids in joining order, with an O(1) membership test. Immutable; a change to
+/// the membership makes a new one.
 /// </summary>
-internal sealed class MemberRoster(string conversationType, IReadOnlyList<string> memberIds)
+internal sealed class MemberRoster(IReadOnlyList<string> memberIds)
 {
     private readonly HashSet<string> _members = new(memberIds, StringComparer.Ordinal);
-
-    public string ConversationType { get; } = conversationType;
 
     public IReadOnlyList<string> MemberIds { get; } = memberIds;
 

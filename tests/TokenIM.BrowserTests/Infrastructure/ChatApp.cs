@@ -29,8 +29,8 @@ public sealed partial class ChatApp(IPage page)
 
     public ILocator CreateAccountButton => Button("Create account");
 
-    /// <summary>"New here? Create account" / "Have an account? Sign in": no required name, so by its test id.</summary>
-    public ILocator CreateAccountToggle => Page.GetByTestId("auth-toggle");
+    /// <summary>The sign-in form's switch to creating an account, by its own (exact) name, so a first-time user's path is found by names only.</summary>
+    public ILocator CreateAccountToggle => Button("New here? Create account");
 
     public ILocator LanguageSwitch => Page.GetByRole(AriaRole.Combobox, new() { Name = "Language", Exact = true });
 

@@ -5,7 +5,7 @@ namespace TokenIM.Tests.Storage;
 
 public sealed class MembershipCacheTests
 {
-    private static MemberRoster Roster(params string[] members) => new("group", members);
+    private static MemberRoster Roster(params string[] members) => new(members);
 
     [Fact]
     public async Task GetAsync_SecondRead_ServedFromMemory()

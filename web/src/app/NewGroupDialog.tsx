@@ -2,9 +2,8 @@ import { useId, useState, type FormEvent } from 'react'
 import type { User } from '../sdk'
 import { t } from '../i18n'
 import type { ChatStore } from './store'
-import { Avatar } from './Avatar'
 import { useModalDialog } from './useModalDialog'
-import { useUserSearch } from './useUserSearch'
+import { UserSearch } from './UserSearch'
 
 interface Props {
   store: ChatStore
@@ -15,13 +14,11 @@ interface Props {
 /** Creates a group: a title, and members picked by username search. */
 export function NewGroupDialog({ store, onClose, onCreated }: Props) {
   const [title, setTitle] = useState('')
-  const [query, setQuery] = useState('')
   const [members, setMembers] = useState<User[]>([])
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState(false)
   const dialogRef = useModalDialog(onClose)
   const id = useId()
-  const results = useUserSearch(store, query)?.filter((u) => !members.some((m) => m.id === u.id)) ?? null
 
   async function submit(event: FormEvent) {
     event.preventDefault()
@@ -61,33 +58,11 @@ export function NewGroupDialog({ store, onClose, onCreated }: Props) {
             ))}
           </ul>
         )}
-        <label htmlFor={`${id}-search`}>{t.searchUsers}</label>
-        <input
-          id={`${id}-search`} data-testid="new-group-search" type="search" autoComplete="off" autoCapitalize="none"
-          spellCheck={false} placeholder={t.searchPlaceholder} value={query} onChange={(e) => setQuery(e.target.value)}
+        <UserSearch
+          store={store} testId="new-group" clearOnPick
+          exclude={(u) => members.some((m) => m.id === u.id)}
+          onPick={(u) => setMembers([...members, u])}
         />
-        {results && results.length === 0 && <p className="muted">{t.noUsersFound}</p>}
-        {results && results.length > 0 && (
-          <ul className="user-results" aria-label={t.searchResults}>
-            {results.map((u) => (
-              <li key={u.id}>
-                <button
-                  type="button" className="user-result" data-testid="new-group-result" data-username={u.username}
-                  onClick={() => {
-                    setMembers([...members, u])
-                    setQuery('')
-                  }}
-                >
-                  <Avatar name={u.displayName} />
-                  <span>
-                    <strong>{u.displayName}</strong>
-                    <span className="muted"> @{u.username}</span>
-                  </span>
-                </button>
-              </li>
-            ))}
-          </ul>
-        )}
         {error && <p className="form-error" role="alert">{t.errors.generic}</p>}
         <button type="submit" className="primary dialog-submit" data-testid="new-group-create" disabled={!title.trim() || busy}>
           {busy ? t.working : t.createGroup}
