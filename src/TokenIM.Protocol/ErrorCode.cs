@@ -91,6 +91,13 @@ public sealed record ErrorCode(string Code, int Status, string Title, string Cli
     public static readonly ErrorCode TooManyConnections = new("too_many_connections", 429, "Too many connections.",
         "Close another socket of this user, or retry later on another node.");
 
+    /// <summary>
+    /// The part of the store that holds this conversation (or the accounts) cannot be reached right now; nothing was
+    /// written. Other conversations keep working.
+    /// </summary>
+    public static readonly ErrorCode StoreUnavailable = new("store_unavailable", 503, "The storage for this request is unreachable.",
+        "Retry after `retryAfterMs` (or the Retry-After header); resend a message with the same clientMsgId.");
+
     /// <summary>An unexpected server fault. Nothing about it is disclosed; the server logged it.</summary>
     public static readonly ErrorCode InternalError = new("internal_error", 500, "An unexpected error occurred.",
         "Retry later with the same idempotency key (clientMsgId); report it if it persists.");
@@ -101,7 +108,7 @@ public sealed record ErrorCode(string Code, int Status, string Title, string Cli
         ValidationFailed, MalformedRequest, RequestTooLarge, InvalidToken, TokenExpired, SessionRevoked,
         InvalidCredentials, InvalidRefreshToken, UsernameTaken, PermissionDenied, UserNotFound,
         ConversationNotFound, SessionNotFound, NotFound, MethodNotAllowed, ConversationIsDirect, GroupFull,
-        RateLimited, UnknownOp, TooManyConnections, InternalError,
+        RateLimited, UnknownOp, TooManyConnections, StoreUnavailable, InternalError,
     ];
 
     /// <summary>The catalogue entry for a wire code, or null for a code this version does not know (treat it by its HTTP status).</summary>

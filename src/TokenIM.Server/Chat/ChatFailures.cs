@@ -17,5 +17,11 @@ internal static class ChatFailures
     public static Failure UserNotFound(IEnumerable<string> userIds) =>
         new(ErrorCode.UserNotFound, $"No such user: {string.Join(", ", userIds)}.");
 
+    public static Failure StoreUnavailable { get; } =
+        new(ErrorCode.StoreUnavailable, "The conversation's storage is unreachable for now; resend with the same clientMsgId later.")
+        {
+            RetryAfter = TimeSpan.FromSeconds(2),
+        };
+
     public static Failure NotAMember { get; } = new(ErrorCode.UserNotFound, "That user is not a member of the conversation.");
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using TokenIM.Protocol.Rest;
 
@@ -79,6 +80,14 @@ internal static class ChatRules
     public static bool IsRole(string? role) => role is MemberRoles.Owner or MemberRoles.Admin or MemberRoles.Member;
 
     public static string NewId() => Guid.CreateVersion7().ToString("N");
+
+    /// <summary>
+    /// The id of a pair's direct conversation, derived from its key so that whoever creates or looks for it finds
+    /// the one shard it lives on (a random id would have to be looked up on every shard). Same shape as
+    /// <see cref="NewId"/>; knowing it grants nothing, as every read checks membership.
+    /// </summary>
+    public static string DirectId(string directKey) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("tokenim.direct:" + directKey)), 0, 16);
 
     private static bool IsWhiteSpaceOnly(string text)
     {

@@ -79,13 +79,14 @@ internal sealed class ConversationService(
             return ChatFailures.UserNotFound([peerId]);
 
         var key = ChatRules.DirectKey(userId, peerId);
-        var existing = await store.FindDirectAsync(key, cancellationToken);
+        var id = ChatRules.DirectId(key);
+        var existing = await store.FindDirectAsync(key, id, cancellationToken);
         if (existing is null)
         {
             var now = Now();
             var conversation = new ConversationEntity
             {
-                Id = ChatRules.NewId(),
+                Id = id,
                 Type = ConversationTypes.Direct,
                 DirectKey = key,
                 CreatedAt = now,
@@ -101,7 +102,7 @@ internal sealed class ConversationService(
             }
 
             // A concurrent request created the pair's conversation first (the unique DirectKey refused ours): answer with it.
-            existing = await store.FindDirectAsync(key, cancellationToken)
+            existing = await store.FindDirectAsync(key, id, cancellationToken)
                 ?? throw new InvalidOperationException("The direct key was taken but its conversation is not there.");
         }
 

@@ -7,12 +7,13 @@ namespace TokenIM.Server.Chat;
 /// Publishes the <c>message</c> event of every committed send, in commit order — so in seq order for each
 /// conversation — from one loop fed by the writer, and then acks each send: receivers see a conversation's messages
 /// in order, a sender's acks arrive in order, and an event is out before its ack. The loop runs beside the writer,
-/// which commits the next batch meanwhile. The queue is bounded: if publishing falls behind, the writer waits.
+/// which commits the next batch meanwhile (one writer loop per shard feeds it; a conversation is always on one, so
+/// its batches arrive in commit order). The queue is bounded: if publishing falls behind, the writer waits.
 /// </summary>
 internal sealed partial class MessageFanout(IConversationStore store, ChatEvents events, ILogger<MessageFanout> logger) : BackgroundService, IMessageCommitObserver
 {
     private readonly Channel<IReadOnlyList<CommittedSend>> _batches = Channel.CreateBounded<IReadOnlyList<CommittedSend>>(
-        new BoundedChannelOptions(1024) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        new BoundedChannelOptions(1024) { SingleReader = true, SingleWriter = false, FullMode = BoundedChannelFullMode.Wait });
 
     public ValueTask OnCommittedAsync(IReadOnlyList<CommittedSend> batch) => _batches.Writer.WriteAsync(batch);
 

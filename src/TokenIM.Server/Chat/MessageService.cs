@@ -101,6 +101,7 @@ internal sealed class MessageService(IChatStore store, MessageWriter writer, Sen
     {
         AppendStatus.Created => (result.Message!.ToDto(), true),
         AppendStatus.Duplicate => (result.Message!.ToDto(), false),
+        AppendStatus.Unavailable => ChatFailures.StoreUnavailable,
         // The sender left between the first check and the commit.
         _ => ChatFailures.ConversationNotFound,
     };

@@ -6,6 +6,7 @@ using TokenIM.Protocol.Ws;
 using TokenIM.Server.Auth;
 using TokenIM.Server.Chat;
 using TokenIM.Server.Hosting;
+using TokenIM.Server.Storage;
 
 namespace TokenIM.Server.Gateway;
 
@@ -64,6 +65,11 @@ internal sealed class FrameDispatcher(
             try
             {
                 await DispatchAsync(connection, op, id, root, cancellationToken);
+            }
+            catch (Exception e) when (StoreUnavailableException.IsUnreachable(e))
+            {
+                // The frame's conversation lives on a shard that is down: this op fails, the socket and other conversations carry on.
+                Error(connection, id, ChatFailures.StoreUnavailable);
             }
             catch (Exception e) when (e is JsonException or InvalidOperationException)
             {

@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using TokenIM.Protocol;
+using TokenIM.Server.Chat;
 using TokenIM.Server.Http;
+using TokenIM.Server.Storage;
 
 namespace TokenIM.Server.Hosting;
 
@@ -123,11 +125,23 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
             return true;
         }
 
+        if (StoreUnavailableException.IsUnreachable(exception))
+        {
+            // A shard (or the directory) is down: the request fails cleanly and other conversations keep working.
+            LogStoreUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, exception.Message);
+            var failure = ChatFailures.StoreUnavailable;
+            await Problems.WriteAsync(httpContext, failure.Code, "The storage for this request is unreachable for now; retry later.", failure.RetryAfter);
+            return true;
+        }
+
         // Nothing of the exception reaches the client: no message, stack trace, SQL or token.
         LogUnhandled(logger, httpContext.Request.Method, httpContext.Request.Path, exception);
         await Problems.WriteAsync(httpContext, ErrorCode.InternalError);
         return true;
     }
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Store unreachable on {Method} {Path}: {Reason}")]
+    private static partial void LogStoreUnavailable(ILogger logger, string method, string path, string reason);
 
     [LoggerMessage(EventId = 1000, Level = LogLevel.Error, Message = "Unhandled exception on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, string method, string path, Exception exception);
@@ -139,13 +153,18 @@ internal sealed class TokenImOptionsValidator : IValidateOptions<TokenImOptions>
     {
         var failures = new List<string>();
         // Data annotations of the nested sections (ValidateDataAnnotations checks only the top level).
-        object[] sections = [options.Tokens, options.Passwords, options.RateLimits, options.Limits, options.Network, options.Storage, options.Gateway, options.Bus];
-        foreach (var section in sections)
+        (string Name, object Settings)[] sections =
+        [
+            ("Tokens", options.Tokens), ("Passwords", options.Passwords), ("RateLimits", options.RateLimits), ("Limits", options.Limits),
+            ("Network", options.Network), ("Storage", options.Storage), ("Storage:Postgres", options.Storage.Postgres),
+            ("Gateway", options.Gateway), ("Bus", options.Bus),
+        ];
+        foreach (var (sectionName, section) in sections)
         {
             var results = new List<ValidationResult>();
             if (!Validator.TryValidateObject(section, new ValidationContext(section), results, validateAllProperties: true))
             {
-                var prefix = $"{TokenImOptions.Section}:{section.GetType().Name.Replace("Settings", "", StringComparison.Ordinal)}";
+                var prefix = $"{TokenImOptions.Section}:{sectionName}";
                 failures.AddRange(results.Select(r => $"{prefix}:{string.Join(',', r.MemberNames)}: {r.ErrorMessage}"));
             }
         }
@@ -158,6 +177,14 @@ internal sealed class TokenImOptionsValidator : IValidateOptions<TokenImOptions>
 
         if (options.Bus.Provider == "Redis" && string.IsNullOrWhiteSpace(options.Bus.RedisConfiguration))
             failures.Add("TokenIM:Bus:RedisConfiguration is required when TokenIM:Bus:Provider is Redis.");
+        if (options.Storage.Provider == "Postgres")
+        {
+            if (string.IsNullOrWhiteSpace(options.Storage.Postgres.Directory))
+                failures.Add("TokenIM:Storage:Postgres:Directory is required when TokenIM:Storage:Provider is Postgres.");
+            if (options.Storage.Postgres.Shards.Length == 0 || options.Storage.Postgres.Shards.Any(string.IsNullOrWhiteSpace))
+                failures.Add("TokenIM:Storage:Postgres:Shards needs at least one connection string, and none empty, when TokenIM:Storage:Provider is Postgres.");
+        }
+
         if (options.Tokens.SessionIdleLifetime > options.Tokens.SessionLifetime)
             failures.Add("TokenIM:Tokens:SessionIdleLifetime must not exceed TokenIM:Tokens:SessionLifetime.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -115,6 +115,16 @@ internal sealed class NetworkSettings
 
 internal sealed class StorageSettings
 {
+    /// <summary>
+    /// <c>Sqlite</c> (one file under the data directory, one node) or <c>Postgres</c> (a directory database and
+    /// conversation shards, see <see cref="Postgres"/>; for several nodes). The default is <c>Sqlite</c>.
+    /// </summary>
+    [RegularExpression("^(Sqlite|Postgres)$")]
+    public string Provider { get; set; } = "Sqlite";
+
+    /// <summary>The PostgreSQL databases, for <c>Postgres</c>.</summary>
+    public PostgresSettings Postgres { get; set; } = new();
+
     /// <summary>SQLite <c>synchronous</c> in WAL mode: <c>NORMAL</c> (a power cut may lose the last commits, a crash loses nothing) or <c>FULL</c>. The default is <c>NORMAL</c>.</summary>
     [RegularExpression("^(NORMAL|FULL)$")]
     public string SqliteSynchronous { get; set; } = "NORMAL";
@@ -130,6 +140,29 @@ internal sealed class StorageSettings
     /// <summary>Conversation member lists and users' presence audiences kept in memory. The default is 200,000.</summary>
     [Range(100, 10_000_000)]
     public int MembershipCacheEntries { get; set; } = 200_000;
+}
+
+internal sealed class PostgresSettings
+{
+    /// <summary>
+    /// The Npgsql connection string of the directory database: accounts, sessions, refresh tokens. It may be the
+    /// same database as a shard. Required with <c>Storage:Provider=Postgres</c>; the default is none.
+    /// </summary>
+    public string? Directory { get; set; }
+
+    /// <summary>
+    /// The Npgsql connection strings of the conversation shards, in a fixed order: a conversation lives on the shard
+    /// its id hashes to, so the list may not be reordered or resized once data is written (see docs/operations.md).
+    /// At least one with <c>Storage:Provider=Postgres</c>; the default is none.
+    /// </summary>
+    public string[] Shards { get; set; } = [];
+
+    /// <summary>
+    /// How long a shard found unreachable is answered with <c>503 store_unavailable</c> before it is tried again, so
+    /// a dead shard costs one failed connect per interval instead of one per request. The default is 2 seconds.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan RetryUnavailableAfter { get; set; } = TimeSpan.FromSeconds(2);
 }
 
 internal sealed class GatewaySettings

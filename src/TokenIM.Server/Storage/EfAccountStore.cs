@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace TokenIM.Server.Storage;
@@ -50,7 +49,7 @@ internal sealed class EfAccountStore(Func<TokenImDbContext> createContext) : IAc
             await db.SaveChangesAsync(cancellationToken);
             return true;
         }
-        catch (DbUpdateException e) when (IsUniqueViolation(e))
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
             db.ChangeTracker.Clear();
             return false;
@@ -156,7 +155,4 @@ internal sealed class EfAccountStore(Func<TokenImDbContext> createContext) : IAc
         await transaction.CommitAsync(cancellationToken);
         return ids;
     }
-
-    private static bool IsUniqueViolation(DbUpdateException exception) =>
-        exception.InnerException is SqliteException { SqliteExtendedErrorCode: 2067 }; // SQLITE_CONSTRAINT_UNIQUE
 }

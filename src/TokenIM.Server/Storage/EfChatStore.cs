@@ -1,44 +1,55 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using TokenIM.Protocol.Rest;
 
 namespace TokenIM.Server.Storage;
 
 /// <summary>
-/// <see cref="IChatStore"/> over EF Core. A singleton: each operation uses a context of its own, so the
-/// group-commit writer and concurrent requests never share one. On SQLite every transaction begins
-/// IMMEDIATE (Microsoft.Data.Sqlite's default), so read-then-write sequences inside one are serialized.
+/// <see cref="IChatStore"/> over EF Core, on one database (SQLite) or on conversation shards (PostgreSQL). A
+/// singleton: each operation uses a pooled context of its own, so the group-commit writer and concurrent requests
+/// never share one. Every operation on a conversation goes to its shard; a user's list and presence audience read the
+/// user's index first (<see cref="UserConversationIndex"/>) and then ask only the shards holding their conversations.
+/// Read-then-write sequences lock: on SQLite every transaction begins IMMEDIATE (Microsoft.Data.Sqlite's default), on
+/// PostgreSQL the conversation rows are read <c>FOR UPDATE</c>, so changes to one conversation are serialized across
+/// every node.
 /// </summary>
-internal sealed class EfChatStore(Func<TokenImDbContext> createContext, MembershipCache cache) : IChatStore
+internal sealed partial class EfChatStore(StoreShards shards, UserConversationIndex index, MembershipCache cache) : IChatStore
 {
+    public int ShardCount => shards.All.Count;
+
+    public int ShardOf(string conversationId) => shards.IndexOf(conversationId);
+
     public async Task<bool> TryCreateConversationAsync(ConversationEntity conversation, IReadOnlyList<MemberEntity> members, CancellationToken cancellationToken)
     {
-        await using var db = createContext();
+        var shard = shards.For(conversation.Id);
+        await using var db = shard.Create();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await index.AddAsync(shard, db, conversation.Id, [.. members.Select(m => m.UserId)], cancellationToken);
         db.Conversations.Add(conversation);
         db.Members.AddRange(members);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
-            // The members' presence audiences grew.
-            await cache.ChangedAsync(conversation.Id, [.. members.Select(m => m.UserId)]);
-            return true;
+            await transaction.CommitAsync(cancellationToken);
         }
-        catch (DbUpdateException e) when (conversation.DirectKey is not null && IsUniqueViolation(e))
+        catch (DbUpdateException e) when (conversation.DirectKey is not null && DbErrors.IsUniqueViolation(e))
         {
             return false;
         }
+
+        // The members' presence audiences grew.
+        await cache.ChangedAsync(conversation.Id, [.. members.Select(m => m.UserId)]);
+        return true;
     }
 
-    public async Task<ConversationEntity?> FindDirectAsync(string directKey, CancellationToken cancellationToken)
+    public async Task<ConversationEntity?> FindDirectAsync(string directKey, string conversationId, CancellationToken cancellationToken)
     {
-        await using var db = createContext();
+        await using var db = shards.For(conversationId).Create();
         return await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.DirectKey == directKey, cancellationToken);
     }
 
     public async Task<ConversationView?> GetConversationAsync(string conversationId, string userId, CancellationToken cancellationToken)
     {
-        await using var db = createContext();
+        await using var db = shards.For(conversationId).Create();
         var row = await db.Members.AsNoTracking()
             .Where(m => m.ConversationId == conversationId && m.UserId == userId)
             .Join(db.Conversations.AsNoTracking(), m => m.ConversationId, c => c.Id, (m, c) => new { Member = m, Conversation = c })
@@ -55,12 +66,17 @@ internal sealed class EfChatStore(Func<TokenImDbContext> createContext, Membersh
 
     public async Task<IReadOnlyList<ConversationView>> ListConversationsAsync(string userId, CancellationToken cancellationToken)
     {
-        // Three set-based queries for the whole list, whatever its length: memberships, member ids, last messages.
-        await using var db = createContext();
+        var lists = await Task.WhenAll((await index.ShardsOfAsync(userId, cancellationToken)).Select(shard => ListOnShardAsync(shard, userId, cancellationToken)));
+        return [.. lists.SelectMany(list => list).OrderByDescending(v => v.Conversation.UpdatedAt).ThenBy(v => v.Conversation.Id, StringComparer.Ordinal)];
+    }
+
+    private static async Task<List<ConversationView>> ListOnShardAsync(Shard shard, string userId, CancellationToken cancellationToken)
+    {
+        // Three set-based queries per shard, whatever the list's length: memberships, member ids, last messages.
+        await using var db = shard.Create();
         var mine = db.Members.Where(me => me.UserId == userId);
         var rows = await mine.AsNoTracking()
             .Join(db.Conversations.AsNoTracking(), m => m.ConversationId, c => c.Id, (m, c) => new { Member = m, Conversation = c })
-            .OrderByDescending(x => x.Conversation.UpdatedAt).ThenBy(x => x.Conversation.Id)
             .ToListAsync(cancellationToken);
         if (rows.Count == 0)
             return [];
@@ -74,14 +90,12 @@ internal sealed class EfChatStore(Func<TokenImDbContext> createContext, Membersh
             .Join(db.Conversations, m => new { m.ConversationId, m.Seq }, c => new { ConversationId = c.Id, Seq = c.LastSeq }, (m, _) => m)
             .Where(m => mine.Any(me => me.ConversationId == m.ConversationId))
             .ToDictionaryAsync(m => m.ConversationId, StringComparer.Ordinal, cancellationToken);
-        return rows
-            .Select(r => new ConversationView(r.Conversation, r.Member, [.. memberIds[r.Conversation.Id]], lastMessages.GetValueOrDefault(r.Conversation.Id)))
-            .ToList();
+        return [.. rows.Select(r => new ConversationView(r.Conversation, r.Member, [.. memberIds[r.Conversation.Id]], lastMessages.GetValueOrDefault(r.Conversation.Id)))];
     }
 
     public async Task<Membership?> FindMembershipAsync(string conversationId, string userId, CancellationToken cancellationToken)
     {
-        await using var db = createContext();
+        await using var db = shards.For(conversationId).Create();
         var row = await db.Members.AsNoTracking()
             .Where(m => m.ConversationId == conversationId && m.UserId == userId)
             .Join(db.Conversations.AsNoTracking(), m => m.ConversationId, c => c.Id, (m, c) => new { Member = m, c.Type, c.LastSeq })
@@ -92,7 +106,7 @@ internal sealed class EfChatStore(Func<TokenImDbContext> createContext, Membersh
     public ValueTask<MemberRoster?> GetRosterAsync(string conversationId, CancellationToken cancellationToken) =>
         cache.GetRosterAsync(conversationId, async () =>
         {
-            await using var db = createContext();
+            await using var db = shards.For(conversationId).Create();
             // No members: no such conversation (or one everybody left), which nobody can act in.
             var memberIds = await MemberIdsAsync(db, conversationId, cancellationToken);
             return memberIds.Count == 0 ? null : new MemberRoster(memberIds);
@@ -100,7 +114,7 @@ internal sealed class EfChatStore(Func<TokenImDbContext> createContext, Membersh
 
     public async Task<IReadOnlyList<MemberEntity>> GetMembersAsync(string conversationId, CancellationToken cancellationToken)
     {
-        await using var db = createContext();
+        await using var db = shards.For(conversationId).Create();
         return await db.Members.AsNoTracking()
             .Where(m => m.ConversationId == conversationId)
             .OrderBy(m => m.JoinedAt).ThenBy(m => m.UserId)
@@ -110,9 +124,10 @@ internal sealed class EfChatStore(Func<TokenImDbContext> createContext, Membersh
     public async Task<Result<T>> ChangeConversationAsync<T>(
         string conversationId, Func<ConversationState?, Result<Decision<T>>> decide, CancellationToken cancellationToken)
     {
-        await using var db = createContext();
+        var shard = shards.For(conversationId);
+        await using var db = shard.Create();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == conversationId, cancellationToken);
+        var conversation = await ConversationForUpdate(db, conversationId).FirstOrDefaultAsync(cancellationToken);
         List<MemberEntity> members = conversation is null
             ? []
             : await db.Members
@@ -126,116 +141,53 @@ internal sealed class EfChatStore(Func<TokenImDbContext> createContext, Membersh
         var (value, change) = decided.Value;
         if (change is not null && conversation is not null)
         {
+            // Index rows before the membership commits (a superset is harmless, a gap is not); removed ones after.
+            await index.AddAsync(shard, db, conversationId, [.. change.Added.Select(m => m.UserId)], cancellationToken);
             Apply(db, conversation, members, change);
             await db.SaveChangesAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
         if (change is not null)
+        {
+            await index.RemoveAsync(conversationId, change.Removed, cancellationToken);
             await cache.ChangedAsync(conversationId, [.. members.Select(m => m.UserId).Concat(change.Added.Select(m => m.UserId))]);
+        }
+
         return value!;
     }
 
+    /// <summary>The conversation's row, locked until the transaction ends on PostgreSQL (SQLite's IMMEDIATE transaction already holds the write lock).</summary>
+    private static IQueryable<ConversationEntity> ConversationForUpdate(TokenImDbContext db, string conversationId) =>
+        db.Database.IsNpgsql()
+            ? db.Conversations.FromSqlInterpolated($"""SELECT * FROM "conversations" WHERE "Id" = {conversationId} FOR UPDATE""")
+            : db.Conversations.Where(c => c.Id == conversationId);
+
     public async Task<bool> AdvanceReadSeqAsync(string conversationId, string userId, long seq, CancellationToken cancellationToken)
     {
-        await using var db = createContext();
+        await using var db = shards.For(conversationId).Create();
         return await db.Members
             .Where(m => m.ConversationId == conversationId && m.UserId == userId && m.ReadSeq < seq)
             .ExecuteUpdateAsync(set => set.SetProperty(m => m.ReadSeq, seq), cancellationToken) > 0;
     }
 
-    public async Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<AppendRequest> sends, long createdAt, CancellationToken cancellationToken)
-    {
-        await using var db = createContext();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // Two set-based reads for the whole batch, whatever its size: the conversations and the senders' memberships.
-        // Rows are then kept current in memory: several sends to one conversation take consecutive seqs, and the
-        // transaction's write lock means nobody else moves them meanwhile. Repeats are found by the insert itself.
-        var conversationIds = sends.Select(s => s.ConversationId).Distinct(StringComparer.Ordinal).ToList();
-        var senderIds = sends.Select(s => s.SenderId).Distinct(StringComparer.Ordinal).ToList();
-        var conversations = await db.Conversations.AsNoTracking()
-            .Where(c => conversationIds.Contains(c.Id))
-            .ToDictionaryAsync(c => c.Id, StringComparer.Ordinal, cancellationToken);
-        var members = (await db.Members.AsNoTracking()
-            .Where(m => conversationIds.Contains(m.ConversationId) && senderIds.Contains(m.UserId))
-            .Select(m => new { m.ConversationId, m.UserId })
-            .ToListAsync(cancellationToken))
-            .Select(m => (m.ConversationId, m.UserId))
-            .ToHashSet();
-        // Sends earlier in this batch, for a repeat within the batch.
-        var originals = new Dictionary<(string, string, string), MessageEntity>(sends.Count);
-        await using var commands = new AppendCommands(db.Database.GetDbConnection(), transaction.GetDbTransaction());
-        var moved = new HashSet<string>(StringComparer.Ordinal);
-        var readers = new Dictionary<(string, string), long>();
-        var results = new AppendResult[sends.Count];
-        for (var i = 0; i < sends.Count; i++)
+    public async Task<IReadOnlyList<string>> GetPresenceAudienceAsync(string userId, int maxGroupSize, CancellationToken cancellationToken) =>
+        (await cache.GetAudienceAsync(userId, async () =>
         {
-            var send = sends[i];
-            if (!members.Contains((send.ConversationId, send.SenderId)))
+            var audiences = await Task.WhenAll((await index.ShardsOfAsync(userId, cancellationToken)).Select(async shard =>
             {
-                results[i] = new AppendResult(AppendStatus.NotMember, null);
-                continue;
-            }
-
-            var idempotencyKey = (send.ConversationId, send.SenderId, send.ClientMsgId);
-            if (originals.TryGetValue(idempotencyKey, out var original))
-            {
-                results[i] = new AppendResult(AppendStatus.Duplicate, original);
-                continue;
-            }
-
-            var conversation = conversations[send.ConversationId];
-            var message = new MessageEntity
-            {
-                Id = send.MessageId,
-                ConversationId = send.ConversationId,
-                Seq = conversation.LastSeq + 1,
-                SenderId = send.SenderId,
-                ClientMsgId = send.ClientMsgId,
-                Text = send.Text,
-                CreatedAt = createdAt,
-            };
-            if (!await commands.TryInsertAsync(message, cancellationToken))
-            {
-                original = await commands.FindOriginalAsync(send.ConversationId, send.SenderId, send.ClientMsgId, cancellationToken);
-                originals[idempotencyKey] = original;
-                results[i] = new AppendResult(AppendStatus.Duplicate, original);
-                continue;
-            }
-
-            originals[idempotencyKey] = message;
-            conversation.LastSeq = message.Seq;
-            conversation.UpdatedAt = Math.Max(conversation.UpdatedAt, createdAt);
-            moved.Add(conversation.Id);
-            readers[(send.ConversationId, send.SenderId)] = message.Seq;
-            results[i] = new AppendResult(AppendStatus.Created, message);
-        }
-
-        // Each conversation and each sender's read marker written once per batch, at its final value.
-        foreach (var conversationId in moved)
-        {
-            var conversation = conversations[conversationId];
-            await commands.AdvanceConversationAsync(conversationId, conversation.LastSeq, conversation.UpdatedAt, cancellationToken);
-        }
-
-        foreach (var ((conversationId, userId), seq) in readers)
-            await commands.AdvanceReaderAsync(conversationId, userId, seq, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return results;
-    }
-
-    public async Task<IReadOnlyList<MessageEntity>> GetMessagesAsync(
-        string conversationId, long? afterSeq, long? beforeSeq, int take, bool fromHighEnd, CancellationToken cancellationToken)
-    {
-        await using var db = createContext();
-        var query = db.Messages.AsNoTracking().Where(m => m.ConversationId == conversationId);
-        if (afterSeq is { } after)
-            query = query.Where(m => m.Seq > after);
-        if (beforeSeq is { } before)
-            query = query.Where(m => m.Seq < before);
-        query = fromHighEnd ? query.OrderByDescending(m => m.Seq) : query.OrderBy(m => m.Seq);
-        return await query.Take(take).ToListAsync(cancellationToken);
-    }
+                await using var db = shard.Create();
+                return await (
+                    from me in db.Members
+                    where me.UserId == userId
+                    join c in db.Conversations on me.ConversationId equals c.Id
+                    where c.Type == ConversationTypes.Direct || c.MemberCount <= maxGroupSize
+                    join other in db.Members on c.Id equals other.ConversationId
+                    where other.UserId != userId
+                    select other.UserId).Distinct().ToListAsync(cancellationToken);
+            }));
+            return audiences.Length == 1 ? audiences[0] : [.. audiences.SelectMany(a => a).Distinct(StringComparer.Ordinal)];
+        }))!;
 
     private static Task<List<string>> MemberIdsAsync(TokenImDbContext db, string conversationId, CancellationToken cancellationToken) =>
         db.Members.AsNoTracking()
@@ -277,21 +229,4 @@ internal sealed class EfChatStore(Func<TokenImDbContext> createContext, Membersh
         ReadSeq = m.ReadSeq,
         JoinedAt = m.JoinedAt,
     };
-
-    public async Task<IReadOnlyList<string>> GetPresenceAudienceAsync(string userId, int maxGroupSize, CancellationToken cancellationToken) =>
-        (await cache.GetAudienceAsync(userId, async () =>
-        {
-            await using var db = createContext();
-            return await (
-                from me in db.Members
-                where me.UserId == userId
-                join c in db.Conversations on me.ConversationId equals c.Id
-                where c.Type == ConversationTypes.Direct || c.MemberCount <= maxGroupSize
-                join other in db.Members on c.Id equals other.ConversationId
-                where other.UserId != userId
-                select other.UserId).Distinct().ToListAsync(cancellationToken);
-        }))!;
-
-    private static bool IsUniqueViolation(DbUpdateException exception) =>
-        exception.InnerException is SqliteException { SqliteExtendedErrorCode: 2067 }; // SQLITE_CONSTRAINT_UNIQUE
 }

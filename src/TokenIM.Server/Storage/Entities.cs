@@ -116,3 +116,16 @@ internal sealed class MessageEntity
 
     public long CreatedAt { get; init; }
 }
+
+/// <summary>
+/// One row per membership, on the user's home shard (the shard their id hashes to): which conversations, and so
+/// which shards, a user's conversation list and presence audience must ask. A superset of the memberships: written
+/// before a membership is created and deleted after it is removed, so a crash between the two databases leaves an
+/// extra row (ignored: the shard finds no membership), never a missing one.
+/// </summary>
+internal sealed class UserConversationEntity
+{
+    public required string UserId { get; init; }
+
+    public required string ConversationId { get; init; }
+}

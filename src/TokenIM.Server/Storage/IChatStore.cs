@@ -13,7 +13,11 @@ internal interface IConversationStore
     /// </summary>
     Task<bool> TryCreateConversationAsync(ConversationEntity conversation, IReadOnlyList<MemberEntity> members, CancellationToken cancellationToken);
 
-    Task<ConversationEntity?> FindDirectAsync(string directKey, CancellationToken cancellationToken);
+    /// <summary>
+    /// The direct conversation of the pair with <paramref name="directKey"/>, looked for on the shard of
+    /// <paramref name="conversationId"/> — the id the pair's conversation is created with, so both meet there.
+    /// </summary>
+    Task<ConversationEntity?> FindDirectAsync(string directKey, string conversationId, CancellationToken cancellationToken);
 
     /// <summary>The conversation as <paramref name="userId"/> sees it; null when it does not exist or they are not a member.</summary>
     Task<ConversationView?> GetConversationAsync(string conversationId, string userId, CancellationToken cancellationToken);
@@ -58,12 +62,19 @@ internal interface IConversationStore
 /// <summary>The store contract for messages: the group-commit append and history reads.</summary>
 internal interface IMessageStore
 {
+    /// <summary>How many shards hold conversations: the writer commits each shard's sends separately.</summary>
+    int ShardCount { get; }
+
+    /// <summary>The shard (0 to <see cref="ShardCount"/> - 1) of a conversation.</summary>
+    int ShardOf(string conversationId);
+
     /// <summary>
-    /// Appends the sends in ONE transaction, in order, and returns one result per send. For each: a sender who is
+    /// Appends the sends — all of one shard — in ONE transaction, in order, and returns one result per send. For each: a sender who is
     /// not a member gets <see cref="AppendStatus.NotMember"/>; a (conversation, sender, clientMsgId) already stored
     /// or earlier in the same batch gets the original message; otherwise the message takes the conversation's next
     /// seq (gap-free, from 1), the conversation's last seq and activity time move to it, and so does the sender's
-    /// read marker. Nothing is visible before the commit; an exception means nothing of the batch was written.
+    /// read marker. Nothing is visible before the commit; an exception means nothing of the batch was written
+    /// (<see cref="StoreUnavailableException"/> when the shard is unreachable).
     /// </summary>
     /// <remarks>Every message of the batch is stamped <paramref name="createdAt"/> (Unix ms), so time never runs backwards along seq.</remarks>
     Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<AppendRequest> sends, long createdAt, CancellationToken cancellationToken);
@@ -142,7 +153,10 @@ internal enum AppendStatus
     Created,
     Duplicate,
     NotMember,
+
+    /// <summary>The conversation's shard is unreachable: nothing was written; the client resends later with the same clientMsgId.</summary>
+    Unavailable,
 }
 
-/// <summary>The outcome of one send; <see cref="Message"/> is null only with <see cref="AppendStatus.NotMember"/>.</summary>
+/// <summary>The outcome of one send; <see cref="Message"/> is null with <see cref="AppendStatus.NotMember"/> and <see cref="AppendStatus.Unavailable"/>.</summary>
 internal sealed record AppendResult(AppendStatus Status, MessageEntity? Message);

@@ -5,10 +5,11 @@ using TokenIM.Server.Hosting;
 namespace TokenIM.Server.Storage;
 
 /// <summary>
-/// Group commit: every send waits in one bounded queue, and one loop writes whatever has gathered (up to
-/// <see cref="StorageSettings.MaxWriteBatch"/>) in a single transaction, so a burst of sends costs one commit
-/// instead of one each. A waiter is completed only after its batch committed. The single loop is also what keeps
-/// seq assignment free of races on one node; the store's transaction keeps it correct against other writers.
+/// Group commit: every send waits in its shard's bounded queue, and one loop per shard writes whatever has gathered
+/// (up to <see cref="StorageSettings.MaxWriteBatch"/>) in a single transaction, so a burst of sends costs one commit
+/// instead of one each. A waiter is completed only after its batch committed. The single loop per shard is also what
+/// keeps seq assignment free of races on one node; the store's transaction keeps it correct against other writers
+/// (other nodes). Shards commit in parallel, and an unreachable shard holds up only its own sends.
 /// </summary>
 internal sealed partial class MessageWriter(
     IMessageStore store, IMessageCommitObserver observer, TimeProvider time, IOptions<TokenImOptions> options, ILogger<MessageWriter> logger)
@@ -17,12 +18,12 @@ internal sealed partial class MessageWriter(
     private readonly int _maxBatch = options.Value.Storage.MaxWriteBatch;
 
     // Bounded: when storage falls behind, senders wait here instead of the server buffering without limit.
-    private readonly Channel<PendingSend> _queue = Channel.CreateBounded<PendingSend>(
+    private readonly Channel<PendingSend>[] _queues = [.. Enumerable.Range(0, store.ShardCount).Select(_ => Channel.CreateBounded<PendingSend>(
         new BoundedChannelOptions(Math.Max(1024, options.Value.Storage.MaxWriteBatch * 4))
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
-        });
+        }))];
 
     private long _batches;
 
@@ -48,24 +49,29 @@ internal sealed partial class MessageWriter(
     public async ValueTask<Task<AppendResult>> QueueAsync(AppendRequest send, CancellationToken cancellationToken)
     {
         var pending = new PendingSend(send, new TaskCompletionSource<AppendResult>(TaskCreationOptions.RunContinuationsAsynchronously));
-        await _queue.Writer.WriteAsync(pending, cancellationToken);
+        await _queues[store.ShardOf(send.ConversationId)].Writer.WriteAsync(pending, cancellationToken);
         return pending.Completion.Task;
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         // Stop accepting; the loop drains what is queued, completes every waiter, then ends.
-        _queue.Writer.TryComplete();
+        foreach (var queue in _queues)
+            queue.Writer.TryComplete();
         await base.StopAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(_queues.Select(WriteLoopAsync));
+
+    private async Task WriteLoopAsync(Channel<PendingSend> queue)
     {
+        // Off the caller's thread: each shard's loop runs on its own.
+        await Task.Yield();
         var batch = new List<PendingSend>(_maxBatch);
         // Not stoppingToken: after StopAsync the queue is completed and drained, so no accepted send is dropped.
-        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+        while (await queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
-            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var pending))
+            while (batch.Count < _maxBatch && queue.Reader.TryRead(out var pending))
                 batch.Add(pending);
             await WriteAsync(batch);
             batch.Clear();
@@ -80,6 +86,19 @@ internal sealed partial class MessageWriter(
             Interlocked.Increment(ref _batches);
             var results = await store.AppendAsync([.. batch.Select(p => p.Send)], createdAt, CancellationToken.None);
             await CompleteAsync(batch, results);
+            return;
+        }
+        catch (StoreUnavailableException e)
+        {
+            // Nothing was written, and retrying send by send would only wait for the same dead shard again.
+            LogShardUnavailable(logger, batch.Count, e.Shard);
+            var unavailable = new AppendResult(AppendStatus.Unavailable, null);
+            foreach (var pending in batch)
+            {
+                pending.Send.OnCommitted?.Invoke(unavailable);
+                pending.Completion.TrySetResult(unavailable);
+            }
+
             return;
         }
         catch (Exception e) when (batch.Count > 1)
@@ -138,6 +157,9 @@ internal sealed partial class MessageWriter(
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "A send to {ConversationId} could not be stored")]
     private static partial void LogSendFailed(ILogger logger, string conversationId, Exception exception);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "{Count} sends were refused: store shard {Shard} is unreachable")]
+    private static partial void LogShardUnavailable(ILogger logger, int count, int shard);
 
     private sealed record PendingSend(AppendRequest Send, TaskCompletionSource<AppendResult> Completion);
 }

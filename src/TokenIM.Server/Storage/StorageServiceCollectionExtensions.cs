@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Options;
 using TokenIM.Server.Hosting;
 
@@ -25,25 +26,73 @@ internal static class StorageServiceCollectionExtensions
                 // reaches the exception handler, which logs it: EF's own error log would only add noise.
                 .ConfigureWarnings(w => w.Log((CoreEventId.SaveChangesFailed, LogLevel.Debug)));
         });
-        // Stores take a pooled context per operation; no context lives in a request scope.
-        services.AddSingleton<Func<TokenImDbContext>>(sp =>
-        {
-            var factory = sp.GetRequiredService<IDbContextFactory<SqliteTokenImDbContext>>();
-            return factory.CreateDbContext;
-        });
+        services.AddSingleton(sp => CreateShards(sp));
+        services.AddSingleton<UserConversationIndex>();
+        // Stores take a pooled context per operation; no context lives in a request scope. This one is the directory.
+        services.AddSingleton<Func<TokenImDbContext>>(sp => sp.GetRequiredService<StoreShards>().Directory.Create);
         services.AddSingleton<WalCheckpointer>();
         services.AddHostedService(sp => sp.GetRequiredService<WalCheckpointer>());
         return services;
     }
 
+    private static StoreShards CreateShards(IServiceProvider services)
+    {
+        var settings = services.GetRequiredService<IOptions<TokenImOptions>>().Value.Storage;
+        var time = services.GetRequiredService<TimeProvider>();
+        if (settings.Provider != "Postgres")
+        {
+            var sqlite = new Shard(0, time, TimeSpan.Zero) { Factory = services.GetRequiredService<IDbContextFactory<SqliteTokenImDbContext>>().CreateDbContext };
+            return new StoreShards(sqlite, [sqlite]);
+        }
+
+        var loggerFactory = services.GetRequiredService<ILoggerFactory>();
+        var postgres = settings.Postgres;
+        Shard Open(int index, string connectionString)
+        {
+            var shard = new Shard(index, time, postgres.RetryUnavailableAfter);
+            var options = new DbContextOptionsBuilder<PostgresTokenImDbContext>()
+                .UseNpgsql(connectionString)
+                .UseLoggerFactory(loggerFactory)
+                .AddInterceptors(new ShardFailureInterceptor(shard))
+                .ConfigureWarnings(w => w.Log((CoreEventId.SaveChangesFailed, LogLevel.Debug)))
+                .Options;
+            shard.Factory = new PooledDbContextFactory<PostgresTokenImDbContext>(options).CreateDbContext;
+            return shard;
+        }
+
+        var shards = postgres.Shards.Select((connectionString, index) => Open(index, connectionString)).ToList();
+        // The directory may share a shard's database: then it shares its pool too.
+        var directoryIndex = Array.IndexOf(postgres.Shards, postgres.Directory);
+        return new StoreShards(directoryIndex >= 0 ? shards[directoryIndex] : Open(DirectoryIndex, postgres.Directory!), shards);
+    }
+
+    /// <summary>The index by which errors name the directory database when it is not also a shard.</summary>
+    public const int DirectoryIndex = -1;
+
     /// <summary>The connection string of the data directory's database file.</summary>
     public static string SqliteConnectionString(TokenImOptions settings) =>
         $"Data Source={Path.Combine(Path.GetFullPath(settings.DataDirectory), DatabaseFileName)};Foreign Keys=True;Pooling=True;Default Timeout=30";
 
-    /// <summary>Creates the data directory, switches the file to WAL and applies pending migrations.</summary>
+    /// <summary>
+    /// Brings every database up to the current schema. SQLite: creates the data directory, switches the file to WAL
+    /// and migrates. PostgreSQL: migrates the directory and each shard; nodes starting together are safe, as EF Core
+    /// holds a database lock while it migrates.
+    /// </summary>
     public static async Task MigrateTokenImStoreAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         var settings = services.GetRequiredService<IOptions<TokenImOptions>>().Value;
+        if (settings.Storage.Provider == "Postgres")
+        {
+            var shards = services.GetRequiredService<StoreShards>();
+            foreach (var shard in shards.All.Append(shards.Directory).Distinct())
+            {
+                await using var pg = shard.Create();
+                await pg.Database.MigrateAsync(cancellationToken);
+            }
+
+            return;
+        }
+
         // The folder holds password hashes and signing keys: a new one is for the owner only.
         if (!Directory.Exists(settings.DataDirectory))
         {

@@ -20,6 +20,14 @@ internal abstract class TokenImDbContext(DbContextOptions options) : DbContext(o
 
     public DbSet<MessageEntity> Messages => Set<MessageEntity>();
 
+    public DbSet<UserConversationEntity> UserConversations => Set<UserConversationEntity>();
+
+    /// <summary>
+    /// Whether users and conversations share one database: then members refer to users by a foreign key. Sharded
+    /// stores keep users on the directory, so a member's user id is checked by the domain, not the database.
+    /// </summary>
+    protected abstract bool SingleDatabase { get; }
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<UserEntity>(e =>
@@ -66,7 +74,8 @@ internal abstract class TokenImDbContext(DbContextOptions options) : DbContext(o
             e.HasIndex(m => m.UserId);
             e.Property(m => m.Role).HasMaxLength(16);
             e.HasOne<ConversationEntity>().WithMany().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
-            e.HasOne<UserEntity>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
+            if (SingleDatabase)
+                e.HasOne<UserEntity>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<MessageEntity>(e =>
@@ -75,10 +84,20 @@ internal abstract class TokenImDbContext(DbContextOptions options) : DbContext(o
             // (conversation, seq) is the primary key: history pages are range scans of it, and it makes
             // a repeated seq impossible.
             e.HasKey(m => new { m.ConversationId, m.Seq });
-            e.HasIndex(m => m.Id).IsUnique();
+            // A partitioned table's unique indexes must contain its partition key (the conversation).
+            if (SingleDatabase)
+                e.HasIndex(m => m.Id).IsUnique();
+            else
+                e.HasIndex(m => new { m.ConversationId, m.Id }).IsUnique();
             e.HasIndex(m => new { m.ConversationId, m.SenderId, m.ClientMsgId }).IsUnique();
             e.Property(m => m.ClientMsgId).HasMaxLength(64);
             e.HasOne<ConversationEntity>().WithMany().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<UserConversationEntity>(e =>
+        {
+            e.ToTable("user_conversations");
+            e.HasKey(u => new { u.UserId, u.ConversationId });
         });
     }
 }

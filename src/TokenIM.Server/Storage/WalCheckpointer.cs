@@ -20,6 +20,7 @@ internal sealed partial class WalCheckpointer(IOptions<TokenImOptions> options, 
     : BackgroundService
 {
     private readonly string _connectionString = StorageServiceCollectionExtensions.SqliteConnectionString(options.Value);
+    private readonly bool _enabled = options.Value.Storage.Provider == "Sqlite";
 
     private static readonly TimeSpan s_interval = TimeSpan.FromSeconds(1);
 
@@ -43,6 +44,8 @@ internal sealed partial class WalCheckpointer(IOptions<TokenImOptions> options, 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!_enabled)
+            return;
         using var timer = new PeriodicTimer(s_interval, time);
         try
         {
@@ -64,6 +67,8 @@ internal sealed partial class WalCheckpointer(IOptions<TokenImOptions> options, 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
+        if (!_enabled)
+            return;
         try
         {
             await CheckpointAsync("TRUNCATE", cancellationToken);

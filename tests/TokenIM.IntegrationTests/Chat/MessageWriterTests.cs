@@ -136,6 +136,8 @@ public sealed class MessageWriterTests(TokenImFactory factory) : IClassFixture<T
             }
         }
 
+        public int ShardCount => throw new NotImplementedException();
+
         public void Release() => _gate.TrySetResult();
 
         public void Hold()
@@ -156,5 +158,10 @@ public sealed class MessageWriterTests(TokenImFactory factory) : IClassFixture<T
         public Task<IReadOnlyList<MessageEntity>> GetMessagesAsync(
             string conversationId, long? afterSeq, long? beforeSeq, int take, bool fromHighEnd, CancellationToken cancellationToken) =>
             inner.GetMessagesAsync(conversationId, afterSeq, beforeSeq, take, fromHighEnd, cancellationToken);
+
+        public int ShardOf(string conversationId)
+        {
+            throw new NotImplementedException();
+        }
     }
 }

@@ -192,6 +192,19 @@ namespace TokenIM.Server.Storage.Migrations.Sqlite
                     b.ToTable("sessions", (string)null);
                 });
 
+            modelBuilder.Entity("TokenIM.Server.Storage.UserConversationEntity", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConversationId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId", "ConversationId");
+
+                    b.ToTable("user_conversations", (string)null);
+                });
+
             modelBuilder.Entity("TokenIM.Server.Storage.UserEntity", b =>
                 {
                     b.Property<string>("Id")
