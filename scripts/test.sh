@@ -10,8 +10,11 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MSBUILDDISABLENODEREUSE=1 U
 
 log=$(mktemp -d /tmp/tokenim-test.XXXXXX)
 redis_pid=
+pg_dir=
+pg_bin=/usr/lib/postgresql/15/bin
 cleanup() {
   if [ -n "$redis_pid" ]; then kill "$redis_pid" 2>/dev/null || true; fi
+  if [ -n "$pg_dir" ]; then su postgres -c "$pg_bin/pg_ctl -D $pg_dir/data -m immediate -w stop" >/dev/null 2>&1 || true; rm -rf "$pg_dir"; fi
   rm -rf "$log"
 }
 trap cleanup EXIT
@@ -39,6 +42,7 @@ apt_need=()
 [ -x /usr/bin/chromium ] || apt_need+=(chromium)
 command -v redis-server >/dev/null || apt_need+=(redis-server)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || apt_need+=(fonts-noto-cjk)
+[ -x "$pg_bin/initdb" ] || apt_need+=(postgresql-15)
 install_apt() { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_need[@]}"; }
 if ((${#apt_need[@]})); then
   install_apt >"$log/apt.out" 2>&1 || { sleep 30; install_apt >>"$log/apt.out" 2>&1; }
@@ -53,7 +57,8 @@ if ((${#apt_need[@]})); then
   fi
 fi
 # A throwaway Redis on loopback for the multi-node tests, stopped by the trap (apt's package starts no service here).
-redis_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || echo 56379)
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+redis_port=$(free_port 2>/dev/null || echo 56379)
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
   --logfile "$log/redis.log" >/dev/null 2>&1 &
 redis_pid=$!
@@ -65,6 +70,16 @@ if [ "$(redis-cli -p "$redis_port" ping 2>/dev/null)" != PONG ]; then
   tail -n 20 "$log/redis.log"; echo "FAILED: redis-server did not start on 127.0.0.1:$redis_port"; echo "0 passed, 1 failed"; exit 1
 fi
 export TOKENIM_REDIS="127.0.0.1:$redis_port"
+# A throwaway PostgreSQL 15 on loopback for the PostgreSQL store tests (each test class creates and drops its own
+# databases), owned by the postgres user as initdb requires, stopped by the trap. Durability is off: it is scratch.
+pg_port=$(free_port 2>/dev/null || echo 55432)
+pg_dir=$(mktemp -d /tmp/tokenim-pg.XXXXXX)
+chown postgres:postgres "$pg_dir"
+if ! su postgres -c "$pg_bin/initdb -D $pg_dir/data -U postgres --auth=trust --no-sync -E UTF8 --locale=C.UTF-8" >"$log/pg-init.out" 2>&1 \
+  || ! su postgres -c "$pg_bin/pg_ctl -D $pg_dir/data -l $pg_dir/log -w start -o \"-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=400\"" >>"$log/pg-init.out" 2>&1; then
+  tail -n 20 "$log/pg-init.out" "$pg_dir/log" 2>/dev/null; echo "FAILED: PostgreSQL did not start on 127.0.0.1:$pg_port"; echo "0 passed, 1 failed"; exit 1
+fi
+export TOKENIM_PG="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
 dotnet tool restore >/dev/null || { echo "FAILED: dotnet tool restore"; echo "0 passed, 1 failed"; exit 1; }
 if ! dotnet build TokenIM.slnx -c Release -v quiet -nologo 2>&1 | tee "$log/build.out" | grep -E ' error |^Build FAILED' ; then :; fi
 if ! grep -q "Build succeeded" "$log/build.out"; then
@@ -75,6 +90,8 @@ fi
 check format dotnet format TokenIM.slnx --verify-no-changes --no-restore
 check migrations-sqlite dotnet ef migrations has-pending-model-changes --no-build --configuration Release \
   --project src/TokenIM.Server --context SqliteTokenImDbContext
+check migrations-postgres dotnet ef migrations has-pending-model-changes --no-build --configuration Release \
+  --project src/TokenIM.Server --context PostgresTokenImDbContext
 
 # 3. Test suites (xunit v3 on Microsoft.Testing.Platform). Each prints "total/failed/succeeded" lines.
 dotnet test --solution TokenIM.slnx -c Release --no-build 2>&1 | tee "$log/test.out"

@@ -7,9 +7,9 @@ namespace TokenIM.Server.Storage;
 /// and then only re-bound per row. EF's <c>SaveChanges</c> spent more on change tracking and command building than
 /// SQLite spent writing (docs/benchmarks.md has the figures). The insert finds a repeated clientMsgId through the
 /// unique index it updates anyway (<c>ON CONFLICT … DO NOTHING</c>), so idempotency costs no read per send; only a
-/// real repeat reads the original. Plain SQL that PostgreSQL reads too.
+/// real repeat reads the original. This is the SQLite flavour: a statement costs no round trip there.
 /// </summary>
-internal sealed class AppendCommands : IAsyncDisposable
+internal sealed class AppendCommands : IAppendCommands
 {
     private readonly DbCommand _insert;
     private readonly DbCommand _findOriginal;
@@ -39,6 +39,13 @@ internal sealed class AppendCommands : IAsyncDisposable
             """UPDATE "members" SET "ReadSeq" = @seq WHERE "ConversationId" = @conversation AND "UserId" = @user AND "ReadSeq" < @seq""",
             "seq", "conversation", "user");
     }
+
+    /// <summary>The insert finds repeats itself: nothing is read up front.</summary>
+    public Task<IReadOnlyList<MessageEntity>> FindStoredAsync(IReadOnlyList<AppendRequest> sends, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<MessageEntity>>([]);
+
+    /// <summary>Every statement was executed as it came.</summary>
+    public Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Inserts the message; false when the sender already sent its clientMsgId here (nothing is written then).</summary>
     public async Task<bool> TryInsertAsync(MessageEntity message, CancellationToken cancellationToken)

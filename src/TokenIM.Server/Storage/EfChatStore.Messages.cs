@@ -29,7 +29,7 @@ internal sealed partial class EfChatStore
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Two set-based reads for the whole batch, whatever its size: the conversations and the senders' memberships.
         // Rows are then kept current in memory: several sends to one conversation take consecutive seqs, and the
-        // transaction's write lock means nobody else moves them meanwhile. Repeats are found by the insert itself.
+        // transaction's write lock means nobody else moves them meanwhile.
         var conversationIds = sends.Select(s => s.ConversationId).Distinct(StringComparer.Ordinal).ToList();
         var senderIds = sends.Select(s => s.SenderId).Distinct(StringComparer.Ordinal).ToList();
         var conversations = await ConversationsForUpdate(db, conversationIds)
@@ -40,9 +40,13 @@ internal sealed partial class EfChatStore
             .ToListAsync(cancellationToken))
             .Select(m => (m.ConversationId, m.UserId))
             .ToHashSet();
-        // Sends earlier in this batch, for a repeat within the batch.
+        await using IAppendCommands commands = db.Database.GetDbConnection() is Npgsql.NpgsqlConnection npgsql
+            ? new PostgresAppendCommands(npgsql, (Npgsql.NpgsqlTransaction)transaction.GetDbTransaction())
+            : new AppendCommands(db.Database.GetDbConnection(), transaction.GetDbTransaction());
+        // Sends stored before (when the provider reads them up front) or earlier in this batch: repeats.
         var originals = new Dictionary<(string, string, string), MessageEntity>(sends.Count);
-        await using var commands = new AppendCommands(db.Database.GetDbConnection(), transaction.GetDbTransaction());
+        foreach (var stored in await commands.FindStoredAsync(sends, cancellationToken))
+            originals[(stored.ConversationId, stored.SenderId, stored.ClientMsgId)] = stored;
         var moved = new HashSet<string>(StringComparer.Ordinal);
         var readers = new Dictionary<(string, string), long>();
         var results = new AppendResult[sends.Count];
@@ -98,6 +102,7 @@ internal sealed partial class EfChatStore
 
         foreach (var ((conversationId, userId), seq) in readers)
             await commands.AdvanceReaderAsync(conversationId, userId, seq, cancellationToken);
+        await commands.FlushAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return results;
     }

@@ -91,7 +91,7 @@ internal sealed partial class MessageWriter(
         catch (StoreUnavailableException e)
         {
             // Nothing was written, and retrying send by send would only wait for the same dead shard again.
-            LogShardUnavailable(logger, batch.Count, e.Shard);
+            LogShardUnavailable(logger, batch.Count, e.Shard, e.InnerException);
             var unavailable = new AppendResult(AppendStatus.Unavailable, null);
             foreach (var pending in batch)
             {
@@ -159,7 +159,7 @@ internal sealed partial class MessageWriter(
     private static partial void LogSendFailed(ILogger logger, string conversationId, Exception exception);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "{Count} sends were refused: store shard {Shard} is unreachable")]
-    private static partial void LogShardUnavailable(ILogger logger, int count, int shard);
+    private static partial void LogShardUnavailable(ILogger logger, int count, int shard, Exception? exception);
 
     private sealed record PendingSend(AppendRequest Send, TaskCompletionSource<AppendResult> Completion);
 }

@@ -136,7 +136,7 @@ public sealed class MessageWriterTests(TokenImFactory factory) : IClassFixture<T
             }
         }
 
-        public int ShardCount => throw new NotImplementedException();
+        public int ShardCount => inner.ShardCount;
 
         public void Release() => _gate.TrySetResult();
 
@@ -159,9 +159,6 @@ public sealed class MessageWriterTests(TokenImFactory factory) : IClassFixture<T
             string conversationId, long? afterSeq, long? beforeSeq, int take, bool fromHighEnd, CancellationToken cancellationToken) =>
             inner.GetMessagesAsync(conversationId, afterSeq, beforeSeq, take, fromHighEnd, cancellationToken);
 
-        public int ShardOf(string conversationId)
-        {
-            throw new NotImplementedException();
-        }
+        public int ShardOf(string conversationId) => inner.ShardOf(conversationId);
     }
 }

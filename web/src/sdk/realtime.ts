@@ -359,7 +359,7 @@ export class TokenImRealtime {
     const send = re ? this.inFlight.get(re) : undefined
     if (!re || !send) return
     this.inFlight.delete(re)
-    if (error.code === 'rate_limited' || error.code === 'internal_error') {
+    if (error.code === 'rate_limited' || error.code === 'internal_error' || error.code === 'store_unavailable') {
       // Transient: the same clientMsgId again after the wait keeps it idempotent.
       setTimeout(() => {
         // After a reconnect the catch-up has resent it already: once in flight is enough.
