@@ -7,7 +7,7 @@ namespace TokenIM.Protocol.Rest;
 /// <param name="Detail">What went wrong in this occurrence, for humans.</param>
 /// <param name="Code">The stable <see cref="ErrorCode.Code"/>: switch on this.</param>
 /// <param name="Errors">With <c>validation_failed</c>: messages per field (camelCase field names).</param>
-/// <param name="RetryAfterMs">With <c>rate_limited</c>: milliseconds to wait before retrying.</param>
+/// <param name="RetryAfterMs">With <c>rate_limited</c> and <c>store_unavailable</c>: milliseconds to wait before retrying.</param>
 public sealed record ProblemDto(
     string? Type,
     string? Title,
