@@ -171,23 +171,60 @@ internal sealed partial class EfChatStore(StoreShards shards, UserConversationIn
             .ExecuteUpdateAsync(set => set.SetProperty(m => m.ReadSeq, seq), cancellationToken) > 0;
     }
 
-    public async Task<IReadOnlyList<string>> GetPresenceAudienceAsync(string userId, int maxGroupSize, CancellationToken cancellationToken) =>
-        (await cache.GetAudienceAsync(userId, async () =>
+    /// <remarks>
+    /// Presence is best effort: while a shard is unreachable the audience is what the reachable shards know (not
+    /// cached), so a socket still opens and its user still hears of most contacts.
+    /// </remarks>
+    public async Task<IReadOnlyList<string>> GetPresenceAudienceAsync(string userId, int maxGroupSize, CancellationToken cancellationToken)
+    {
+        try
         {
-            var audiences = await Task.WhenAll((await index.ShardsOfAsync(userId, cancellationToken)).Select(async shard =>
+            return (await cache.GetAudienceAsync(userId, async () =>
             {
-                await using var db = shard.Create();
-                return await (
-                    from me in db.Members
-                    where me.UserId == userId
-                    join c in db.Conversations on me.ConversationId equals c.Id
-                    where c.Type == ConversationTypes.Direct || c.MemberCount <= maxGroupSize
-                    join other in db.Members on c.Id equals other.ConversationId
-                    where other.UserId != userId
-                    select other.UserId).Distinct().ToListAsync(cancellationToken);
+                var shardsOfUser = await index.ShardsOfAsync(userId, cancellationToken);
+                var audiences = await Task.WhenAll(shardsOfUser.Select(shard => AudienceOnShardAsync(shard, userId, maxGroupSize, cancellationToken)));
+                return audiences.Length == 1 ? audiences[0] : [.. audiences.SelectMany(a => a).Distinct(StringComparer.Ordinal)];
+            }))!;
+        }
+        catch (Exception e) when (StoreUnavailableException.IsUnreachable(e))
+        {
+            IReadOnlyList<Shard> reachable;
+            try
+            {
+                reachable = await index.ShardsOfAsync(userId, cancellationToken);
+            }
+            catch (Exception home) when (StoreUnavailableException.IsUnreachable(home))
+            {
+                return [];
+            }
+
+            var audiences = await Task.WhenAll(reachable.Select(async shard =>
+            {
+                try
+                {
+                    return await AudienceOnShardAsync(shard, userId, maxGroupSize, cancellationToken);
+                }
+                catch (Exception down) when (StoreUnavailableException.IsUnreachable(down))
+                {
+                    return [];
+                }
             }));
-            return audiences.Length == 1 ? audiences[0] : [.. audiences.SelectMany(a => a).Distinct(StringComparer.Ordinal)];
-        }))!;
+            return [.. audiences.SelectMany(a => a).Distinct(StringComparer.Ordinal)];
+        }
+    }
+
+    private static async Task<List<string>> AudienceOnShardAsync(Shard shard, string userId, int maxGroupSize, CancellationToken cancellationToken)
+    {
+        await using var db = shard.Create();
+        return await (
+            from me in db.Members
+            where me.UserId == userId
+            join c in db.Conversations on me.ConversationId equals c.Id
+            where c.Type == ConversationTypes.Direct || c.MemberCount <= maxGroupSize
+            join other in db.Members on c.Id equals other.ConversationId
+            where other.UserId != userId
+            select other.UserId).Distinct().ToListAsync(cancellationToken);
+    }
 
     private static Task<List<string>> MemberIdsAsync(TokenImDbContext db, string conversationId, CancellationToken cancellationToken) =>
         db.Members.AsNoTracking()

@@ -34,7 +34,9 @@ public sealed class TcpFaultProxy : IAsyncDisposable
         {
             foreach (var client in _open)
             {
-                client.Client.LingerState = new LingerOption(true, 0); // RST, not a polite FIN
+                // RST, not a polite FIN; a pair whose other side closed is already disposed.
+                if (client.Client is { Connected: true } socket)
+                    socket.LingerState = new LingerOption(true, 0);
                 client.Dispose();
             }
 

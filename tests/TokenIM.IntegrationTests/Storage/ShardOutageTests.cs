@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using TokenIM.IntegrationTests.Chat;
-using TokenIM.IntegrationTests.Gateway;
 using TokenIM.IntegrationTests.Infrastructure;
 using TokenIM.Protocol;
 using TokenIM.Protocol.Rest;
