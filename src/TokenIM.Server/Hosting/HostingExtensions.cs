@@ -158,10 +158,10 @@ internal sealed class TokenImOptionsValidator : IValidateOptions<TokenImOptions>
 
         if (options.Bus.Provider == "Redis" && string.IsNullOrWhiteSpace(options.Bus.RedisConfiguration))
             failures.Add("TokenIM:Bus:RedisConfiguration is required when TokenIM:Bus:Provider is Redis.");
-        if (options.Bus.PresenceNodeTimeout < options.Bus.PresenceHeartbeat * 2)
-            failures.Add("TokenIM:Bus:PresenceNodeTimeout must be at least twice TokenIM:Bus:PresenceHeartbeat.");
         if (options.Tokens.SessionIdleLifetime > options.Tokens.SessionLifetime)
             failures.Add("TokenIM:Tokens:SessionIdleLifetime must not exceed TokenIM:Tokens:SessionLifetime.");
+        if (options.Bus.PresenceNodeTimeout < options.Bus.PresenceHeartbeat * 2)
+            failures.Add("TokenIM:Bus:PresenceNodeTimeout must be at least twice TokenIM:Bus:PresenceHeartbeat.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
