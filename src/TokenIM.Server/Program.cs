@@ -6,6 +6,7 @@ using TokenIM.Server.Delivery;
 using TokenIM.Server.Gateway;
 using TokenIM.Server.Hosting;
 using TokenIM.Server.Http;
+using TokenIM.Server.Presence;
 using TokenIM.Server.Storage;
 
 // The stages in the order a message flows through them (see docs/architecture.md).
@@ -16,6 +17,7 @@ builder.Services.AddTokenImAuth();
 builder.Services.AddTokenImChat();
 builder.Services.AddTokenImBus();
 builder.Services.AddTokenImDelivery();
+builder.Services.AddTokenImPresence();
 builder.Services.AddTokenImGateway();
 
 var app = builder.Build();

@@ -67,14 +67,14 @@ internal sealed partial class AccountService(
 
         // Throttled by name whether or not the account exists, so the limit reveals nothing either.
         var account = request.Username.Trim().ToLowerInvariant();
-        if (throttle.RetryAfter(account) is { } wait)
+        if (await throttle.RetryAfterAsync(account) is { } wait)
             return Failure.RateLimited(wait);
 
         var user = await store.FindUserByUsernameAsync(account, cancellationToken);
         var check = await hasher.VerifyAsync(request.Password, user?.PasswordHash, cancellationToken);
         if (user is null || check == PasswordCheck.Wrong)
         {
-            throttle.RecordFailure(account);
+            await throttle.RecordFailureAsync(account);
             LogLoginFailed(logger, address);
             return s_invalidCredentials;
         }
@@ -94,11 +94,11 @@ internal sealed partial class AccountService(
             return Failure.Validation("currentPassword", "The current password is required.");
         if (CredentialRules.CheckPassword(request.NewPassword, user.Username) is { } passwordError)
             return Failure.Validation("newPassword", passwordError);
-        if (throttle.RetryAfter(user.Username) is { } wait)
+        if (await throttle.RetryAfterAsync(user.Username) is { } wait)
             return Failure.RateLimited(wait);
         if (await hasher.VerifyAsync(request.CurrentPassword, user.PasswordHash, cancellationToken) == PasswordCheck.Wrong)
         {
-            throttle.RecordFailure(user.Username);
+            await throttle.RecordFailureAsync(user.Username);
             return Failure.Validation("currentPassword", "The current password is incorrect.");
         }
 

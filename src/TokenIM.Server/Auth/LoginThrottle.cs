@@ -7,17 +7,32 @@ namespace TokenIM.Server.Auth;
 /// <summary>
 /// Counts failed sign-ins per account name over a sliding hour; past the limit, further attempts are refused
 /// without evaluating the password until the oldest failure leaves the window. Keyed by the normalized username,
-/// whether or not the account exists, so the limit itself reveals nothing. In-memory per node; scale-out moves
-/// the counters to Redis.
+/// whether or not the account exists, so the limit itself reveals nothing. With Redis the cluster counts them
+/// (<see cref="SharedRateLimits"/>: a bucket of the hourly limit refilled evenly over the hour), so guessing through
+/// several nodes buys no more tries; this node's own counts, always kept, decide while Redis is unreachable.
 /// </summary>
-internal sealed class LoginThrottle(IOptions<TokenImOptions> options, TimeProvider time)
+internal sealed class LoginThrottle(IOptions<TokenImOptions> options, TimeProvider time, SharedRateLimits shared)
 {
     private static readonly TimeSpan s_window = TimeSpan.FromHours(1);
     private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _failures = new(StringComparer.Ordinal);
 
     private int Limit => options.Value.RateLimits.FailedLoginsPerAccountPerHour;
 
-    /// <summary>How long the account must wait before a sign-in is evaluated again, or null when it may try now.</summary>
+    /// <summary>How long the account must wait before a sign-in is evaluated again (the cluster's count), or null.</summary>
+    public async ValueTask<TimeSpan?> RetryAfterAsync(string account)
+    {
+        var decision = await shared.TryTakeAsync("login", account, Limit, s_window, take: false);
+        return decision.Shared ? decision.RetryAfter : RetryAfter(account);
+    }
+
+    /// <summary>Counts a failed sign-in in the cluster's count and in this node's.</summary>
+    public async ValueTask RecordFailureAsync(string account)
+    {
+        RecordFailure(account);
+        await shared.TryTakeAsync("login", account, Limit, s_window);
+    }
+
+    /// <summary>How long the account must wait by this node's own count, or null when it may try now.</summary>
     public TimeSpan? RetryAfter(string account)
     {
         if (!_failures.TryGetValue(account, out var failures))

@@ -4,7 +4,7 @@ namespace TokenIM.Server.Bus;
 
 /// <summary>
 /// The bus across nodes. A publish is delivered on this node at once (the same path as one node), then sent to the
-/// others through Redis pub/sub on <see cref="BusChannels.Events"/>; each node skips its own. Redis is never on the
+/// others through Redis pub/sub on <see cref="RedisKeys.Events"/>; each node skips its own. Redis is never on the
 /// path to the database: when it is down, sends still commit and are acked, delivery on the sender's own node goes on,
 /// and clients of other nodes catch up by <c>sync</c> after their next reconnect. The client reconnects and resubscribes
 /// by itself when Redis is back. The subscription's queue keeps the publishing order of each node.
@@ -13,28 +13,25 @@ internal sealed partial class RedisBus : IBus, IDisposable
 {
     private readonly ILogger<RedisBus> _logger;
     private readonly ConnectionMultiplexer _redis;
-    private readonly RedisChannel _channel = RedisChannel.Literal(BusChannels.Events);
+    private readonly RedisChannel _channel;
     private readonly Lock _gate = new();
     private volatile Func<BusEnvelope, ValueTask>[] _handlers = [];
     private ChannelMessageQueue? _queue;
 
-    public RedisBus(string configuration, ILogger<RedisBus> logger)
+    public RedisBus(RedisConnection connection, ILogger<RedisBus> logger)
     {
         _logger = logger;
-        var options = ConfigurationOptions.Parse(configuration);
-        // Start even while Redis is down, and keep retrying: the node serves its own sockets meanwhile. While it is
-        // down, an event for other nodes is dropped at once instead of queued (their clients catch up by sync), so
-        // neither memory nor the send path waits on Redis.
-        options.AbortOnConnectFail = false;
-        options.BacklogPolicy = BacklogPolicy.FailFast;
-        _redis = ConnectionMultiplexer.Connect(options);
-        // A subscription that could not be made while Redis was down is made when it comes back; ones that exist
-        // are renewed by the client itself.
+        _redis = connection.Multiplexer;
+        _channel = connection.Keys.Events;
+        NodeId = connection.NodeId;
+        // While Redis is down, an event for other nodes is dropped at once (the connection fails fast instead of
+        // queueing; their clients catch up by sync). A subscription that could not be made then is made when it
+        // comes back; ones that exist are renewed by the client itself.
         _redis.ConnectionRestored += (_, _) => TrySubscribe();
     }
 
     /// <summary>This process's id on the bus: its own events come back from Redis and are skipped.</summary>
-    public string NodeId { get; } = Guid.NewGuid().ToString("N");
+    public string NodeId { get; }
 
     public async ValueTask PublishAsync(BusEnvelope envelope, CancellationToken cancellationToken = default)
     {
@@ -58,11 +55,8 @@ internal sealed partial class RedisBus : IBus, IDisposable
         return new Subscription(this, handler);
     }
 
-    public void Dispose()
-    {
-        _queue?.Unsubscribe();
-        _redis.Dispose();
-    }
+    // The connection is the container's (RedisConnection); only the subscription is the bus's.
+    public void Dispose() => _queue?.Unsubscribe();
 
     private void TrySubscribe()
     {

@@ -40,7 +40,7 @@ internal sealed class MessageService(IChatStore store, MessageWriter writer, Sen
             errors["text"] = [textError];
         if (errors.Count > 0)
             return Failure.Validation(errors);
-        if (throttle.TryAcquire(userId) is { } wait)
+        if (await throttle.TryAcquireAsync(userId) is { } wait)
             return Failure.RateLimited(wait);
 
         var send = new AppendRequest(

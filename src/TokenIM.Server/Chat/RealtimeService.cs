@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
-using TokenIM.Server.Delivery;
 using TokenIM.Server.Hosting;
+using TokenIM.Server.Presence;
 using TokenIM.Server.Storage;
 
 namespace TokenIM.Server.Chat;
@@ -10,7 +10,7 @@ namespace TokenIM.Server.Chat;
 /// The rules of the ephemeral events: who hears of a user's presence, and typing (throttled, not in large groups).
 /// Nothing here is stored.
 /// </summary>
-internal sealed class RealtimeService(IConversationStore store, ChatEvents events, ConnectionRegistry registry, TimeProvider time, IOptions<TokenImOptions> options)
+internal sealed class RealtimeService(IConversationStore store, ChatEvents events, IPresenceRegistry presence, TimeProvider time, IOptions<TokenImOptions> options)
 {
     private static readonly TimeSpan s_typingInterval = TimeSpan.FromSeconds(3);
     private readonly GatewaySettings _settings = options.Value.Gateway;
@@ -33,8 +33,18 @@ internal sealed class RealtimeService(IConversationStore store, ChatEvents event
         return Outcome.Ok;
     }
 
-    /// <summary>The user's first socket opened (or their last closed): tell the presence audience.</summary>
+    /// <summary>
+    /// The user's first socket on this node opened (or their last here closed): when that is a change for the whole
+    /// cluster (first socket anywhere, last anywhere), tell the presence audience.
+    /// </summary>
     public async Task PresenceChangedAsync(string userId, bool online, CancellationToken cancellationToken)
+    {
+        if (await presence.SocketsChangedAsync(userId, online) is { } change)
+            await AnnouncePresenceAsync(userId, change, cancellationToken);
+    }
+
+    /// <summary>Tells the user's presence audience that the user is now online (or offline, with the time).</summary>
+    public async Task AnnouncePresenceAsync(string userId, bool online, CancellationToken cancellationToken)
     {
         var audience = await store.GetPresenceAudienceAsync(userId, _settings.PresenceGroupLimit, cancellationToken);
         await events.PresenceAsync(userId, online, online ? null : time.GetUtcNow(), audience);
@@ -49,15 +59,15 @@ internal sealed class RealtimeService(IConversationStore store, ChatEvents event
         var members = await store.GetMembersAsync(conversationId, cancellationToken);
         if (members.Count > _settings.PresenceGroupLimit)
             return;
-        foreach (var online in members.Where(m => registry.IsOnline(m.UserId)))
-            await events.PresenceAsync(online.UserId, true, null, [.. members.Where(m => m.UserId != online.UserId).Select(m => m.UserId)]);
+        foreach (var online in await presence.OnlineAsync([.. members.Select(m => m.UserId)]))
+            await events.PresenceAsync(online, true, null, [.. members.Where(m => m.UserId != online).Select(m => m.UserId)]);
     }
 
     /// <summary>Who of the user's presence audience is online now (sent after <c>ready</c>).</summary>
     public async Task<IReadOnlyList<string>> OnlineContactsAsync(string userId, CancellationToken cancellationToken)
     {
         var audience = await store.GetPresenceAudienceAsync(userId, _settings.PresenceGroupLimit, cancellationToken);
-        return [.. audience.Where(registry.IsOnline)];
+        return await presence.OnlineAsync(audience);
     }
 
     /// <summary>Forgets typing marks older than the interval, so the table holds only the last few seconds.</summary>

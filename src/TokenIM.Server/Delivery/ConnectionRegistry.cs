@@ -71,6 +71,9 @@ internal sealed class ConnectionRegistry
 
     public bool IsOnline(string userId) => _byUser.ContainsKey(userId);
 
+    /// <summary>A snapshot of the users with at least one socket on this node.</summary>
+    public IReadOnlyList<string> Users() => [.. _byUser.Keys];
+
     /// <summary>A snapshot of the user's sockets (empty when none).</summary>
     public IClientConnection[] Get(string userId)
     {

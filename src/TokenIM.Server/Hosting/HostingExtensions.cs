@@ -187,6 +187,8 @@ internal sealed class TokenImOptionsValidator : IValidateOptions<TokenImOptions>
 
         if (options.Tokens.SessionIdleLifetime > options.Tokens.SessionLifetime)
             failures.Add("TokenIM:Tokens:SessionIdleLifetime must not exceed TokenIM:Tokens:SessionLifetime.");
+        if (options.Bus.PresenceNodeTimeout < options.Bus.PresenceHeartbeat * 2)
+            failures.Add("TokenIM:Bus:PresenceNodeTimeout must be at least twice TokenIM:Bus:PresenceHeartbeat.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -3,11 +3,15 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using TokenIM.Protocol;
+using TokenIM.Server.Bus;
 using TokenIM.Server.Http;
 
 namespace TokenIM.Server.Hosting;
 
-/// <summary>Request-rate policies, all off with <c>TokenIM:RateLimits:Enabled=false</c>.</summary>
+/// <summary>
+/// Request-rate policies, all off with <c>TokenIM:RateLimits:Enabled=false</c>. With Redis each address has one
+/// budget across the cluster (<see cref="SharedWindowLimiter"/>), else one per node.
+/// </summary>
 internal static class RateLimiting
 {
     /// <summary>Sign-in and refresh, per client address.</summary>
@@ -18,10 +22,14 @@ internal static class RateLimiting
 
     public static IServiceCollection AddTokenImRateLimiting(this IServiceCollection services)
     {
+        services.AddSingleton(sp => BusServiceCollectionExtensions.IsRedis(sp)
+            ? new SharedRateLimits(sp.GetRequiredService<RedisConnection>(), sp.GetRequiredService<ILogger<SharedRateLimits>>())
+            : SharedRateLimits.Local);
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<TokenImOptions>>((limiter, options) =>
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<TokenImOptions>, IServiceProvider>((limiter, options, sp) =>
         {
             var limits = options.Value.RateLimits;
+            var shared = BusServiceCollectionExtensions.IsRedis(sp) ? sp.GetRequiredService<SharedRateLimits>() : null;
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = (context, cancellationToken) =>
             {
@@ -29,26 +37,28 @@ internal static class RateLimiting
                 return new ValueTask(Problems.WriteAsync(context.HttpContext, ErrorCode.RateLimited, "Too many requests; try again later.", wait));
             };
             limiter.AddPolicy(Auth, context => limits.Enabled
-                ? RateLimitPartition.GetSlidingWindowLimiter(AddressOf(context), _ => new SlidingWindowRateLimiterOptions
-                {
-                    PermitLimit = limits.AuthRequestsPerAddressPerMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    SegmentsPerWindow = 6,
-                    QueueLimit = 0,
-                })
+                ? Partition(shared, Auth, AddressOf(context), limits.AuthRequestsPerAddressPerMinute, TimeSpan.FromMinutes(1), segments: 6)
                 : RateLimitPartition.GetNoLimiter(string.Empty));
             limiter.AddPolicy(Register, context => limits.Enabled
-                ? RateLimitPartition.GetSlidingWindowLimiter(AddressOf(context), _ => new SlidingWindowRateLimiterOptions
-                {
-                    PermitLimit = limits.RegistrationsPerAddressPerHour,
-                    Window = TimeSpan.FromHours(1),
-                    SegmentsPerWindow = 12,
-                    QueueLimit = 0,
-                })
+                ? Partition(shared, Register, AddressOf(context), limits.RegistrationsPerAddressPerHour, TimeSpan.FromHours(1), segments: 12)
                 : RateLimitPartition.GetNoLimiter(string.Empty));
         });
         return services;
     }
+
+    // One address's limiter: this node's sliding window, behind the cluster's budget when there is Redis.
+    private static RateLimitPartition<string> Partition(SharedRateLimits? shared, string policy, string address, int limit, TimeSpan window, int segments) =>
+        RateLimitPartition.Get(address, _ =>
+        {
+            var local = new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
+            {
+                PermitLimit = limit,
+                Window = window,
+                SegmentsPerWindow = segments,
+                QueueLimit = 0,
+            });
+            return shared is null ? local : new SharedWindowLimiter(shared, policy, address, limit, window, local);
+        });
 
     /// <summary>The client address after the forwarded-headers middleware (which trusts only configured proxies).</summary>
     public static string AddressOf(HttpContext context) => (context.Connection.RemoteIpAddress ?? IPAddress.None).ToString();

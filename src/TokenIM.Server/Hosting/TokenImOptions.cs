@@ -227,4 +227,23 @@ internal sealed class BusSettings
 
     /// <summary>The StackExchange.Redis configuration string (e.g. <c>10.0.0.7:6379,password=…</c>), for <c>Redis</c>. The default is none.</summary>
     public string? RedisConfiguration { get; set; }
+
+    /// <summary>
+    /// Starts every Redis key and channel name (<c>PREFIX:events</c>, <c>PREFIX:presence:…</c>, <c>PREFIX:rate:…</c>), so
+    /// two clusters can share one Redis. Letters, digits, <c>.</c>, <c>_</c> and <c>-</c>. The default is <c>tokenim</c>.
+    /// </summary>
+    [RegularExpression("^[A-Za-z0-9._-]{1,64}$")]
+    public string KeyPrefix { get; set; } = "tokenim";
+
+    /// <summary>How often a node renews its liveness record in Redis and sweeps nodes that stopped renewing theirs. The default is 5 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00")]
+    public TimeSpan PresenceHeartbeat { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// A node whose liveness record is this old is taken for dead: the users whose only sockets were there are
+    /// announced offline. At least twice <see cref="PresenceHeartbeat"/>; a crash is announced within this plus one
+    /// heartbeat. The default is 20 seconds (so within 25 s).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:30:00")]
+    public TimeSpan PresenceNodeTimeout { get; set; } = TimeSpan.FromSeconds(20);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using TokenIM.Server.Auth;
+using TokenIM.Server.Hosting;
 
 namespace TokenIM.Tests.Auth;
 
@@ -10,7 +11,7 @@ public sealed class LoginThrottleTests
     [Fact]
     public void RetryAfter_BelowLimit_IsNull()
     {
-        var throttle = new LoginThrottle(TestOptions.Create(o => o.RateLimits.FailedLoginsPerAccountPerHour = 3), _clock);
+        var throttle = new LoginThrottle(TestOptions.Create(o => o.RateLimits.FailedLoginsPerAccountPerHour = 3), _clock, SharedRateLimits.Local);
         throttle.RecordFailure("alice");
         throttle.RecordFailure("alice");
 
@@ -20,7 +21,7 @@ public sealed class LoginThrottleTests
     [Fact]
     public void RetryAfter_AtLimit_IsTimeUntilOldestFailureLeavesTheHour()
     {
-        var throttle = new LoginThrottle(TestOptions.Create(o => o.RateLimits.FailedLoginsPerAccountPerHour = 3), _clock);
+        var throttle = new LoginThrottle(TestOptions.Create(o => o.RateLimits.FailedLoginsPerAccountPerHour = 3), _clock, SharedRateLimits.Local);
         throttle.RecordFailure("alice");
         _clock.Advance(TimeSpan.FromMinutes(10));
         throttle.RecordFailure("alice");
@@ -35,7 +36,7 @@ public sealed class LoginThrottleTests
     [Fact]
     public void Sweep_ForgetsAccountsWithoutRecentFailures_ButKeepsRecentOnes()
     {
-        var throttle = new LoginThrottle(TestOptions.Create(o => o.RateLimits.FailedLoginsPerAccountPerHour = 1), _clock);
+        var throttle = new LoginThrottle(TestOptions.Create(o => o.RateLimits.FailedLoginsPerAccountPerHour = 1), _clock, SharedRateLimits.Local);
         throttle.RecordFailure("old");
         _clock.Advance(TimeSpan.FromMinutes(59));
         throttle.RecordFailure("recent");
