@@ -61,6 +61,12 @@ internal sealed class TokenSettings
     /// <summary>A new signing key is made when the newest is older than this. The default is 90 days.</summary>
     [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
     public TimeSpan SigningKeyRotation { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>
+    /// The folder of the signing keys (one PEM file per key). Every node of a cluster must see the same folder (a shared
+    /// secret volume), so that a token signed by one verifies on all. The default is <c>keys/</c> in the data directory.
+    /// </summary>
+    public string? KeyDirectory { get; set; }
 }
 
 internal sealed class PasswordSettings
