@@ -42,6 +42,8 @@ internal sealed class TokenImOptions
     public DiagnosticsSettings Diagnostics { get; set; } = new();
 
     public BusSettings Bus { get; set; } = new();
+
+    public HealthSettings Health { get; set; } = new();
 }
 
 internal sealed class TokenSettings
@@ -233,4 +235,15 @@ internal sealed class BusSettings
 
     /// <summary>The StackExchange.Redis configuration string (e.g. <c>10.0.0.7:6379,password=…</c>), for <c>Redis</c>. The default is none.</summary>
     public string? RedisConfiguration { get; set; }
+}
+
+internal sealed class HealthSettings
+{
+    /// <summary>
+    /// How long a stopping node keeps serving while <c>/health/ready</c> says 503, so that the load balancer stops
+    /// sending it clients before it stops listening; set it above the balancer's check interval times its fall count.
+    /// The default is zero (one node, nothing to drain to).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan DrainDelay { get; set; } = TimeSpan.Zero;
 }
