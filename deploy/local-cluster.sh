@@ -99,7 +99,8 @@ publish_server() {
     || { tail -n 30 "$run/publish.log"; die "dotnet publish failed"; }
 }
 
-# The node's environment, as a systemd EnvironmentFile would hold it (deploy/tokenim.env.example).
+# The node's environment, as a systemd EnvironmentFile would hold it (deploy/tokenim.env.example); values with ';'
+# are quoted, which both systemd and the shell that sources it here read the same way.
 write_env() {
   local n=$1 port=$2 cs="Host=127.0.0.1;Port=$pg_port;Username=tokenim;Password=tokenim"
   cat >"$run/node$n.env" <<EOF
@@ -109,9 +110,9 @@ ASPNETCORE_ENVIRONMENT=Production
 TokenIM__DataDirectory=$run/data
 TokenIM__Tokens__KeyDirectory=$run/keys
 TokenIM__Storage__Provider=Postgres
-TokenIM__Storage__Postgres__Directory=$cs;Database=tokenim_shard0
-TokenIM__Storage__Postgres__Shards__0=$cs;Database=tokenim_shard0
-TokenIM__Storage__Postgres__Shards__1=$cs;Database=tokenim_shard1
+TokenIM__Storage__Postgres__Directory="$cs;Database=tokenim_shard0"
+TokenIM__Storage__Postgres__Shards__0="$cs;Database=tokenim_shard0"
+TokenIM__Storage__Postgres__Shards__1="$cs;Database=tokenim_shard1"
 TokenIM__Bus__Provider=Redis
 TokenIM__Bus__RedisConfiguration=127.0.0.1:$redis_port
 TokenIM__Network__TrustedProxies__0=127.0.0.1
