@@ -28,6 +28,7 @@ app.UseTokenImPipeline();
 app.UseTokenImWebClient();
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapScalarApiReference("/docs");
+app.MapTokenImHealth();
 app.MapTokenImApi();
 app.MapTokenImGateway();
 

@@ -33,6 +33,9 @@ internal sealed partial class RedisBus : IBus, IDisposable
     /// <summary>This process's id on the bus: its own events come back from Redis and are skipped.</summary>
     public string NodeId { get; }
 
+    /// <summary>Whether Redis is reachable now (the readiness check reads it).</summary>
+    public bool IsConnected => _redis.IsConnected;
+
     public async ValueTask PublishAsync(BusEnvelope envelope, CancellationToken cancellationToken = default)
     {
         await DeliverAsync(envelope);

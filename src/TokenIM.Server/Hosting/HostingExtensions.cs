@@ -58,6 +58,7 @@ internal static class HostingExtensions
             return Task.CompletedTask;
         }));
         services.AddTokenImRateLimiting();
+        services.AddTokenImHealth();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<TokenImOptions>>((forwarded, options) =>
         {
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
@@ -157,7 +158,7 @@ internal sealed class TokenImOptionsValidator : IValidateOptions<TokenImOptions>
         [
             ("Tokens", options.Tokens), ("Passwords", options.Passwords), ("RateLimits", options.RateLimits), ("Limits", options.Limits),
             ("Network", options.Network), ("Storage", options.Storage), ("Storage:Postgres", options.Storage.Postgres),
-            ("Gateway", options.Gateway), ("Bus", options.Bus),
+            ("Gateway", options.Gateway), ("Bus", options.Bus), ("Health", options.Health),
         ];
         foreach (var (sectionName, section) in sections)
         {

@@ -42,6 +42,8 @@ internal sealed class TokenImOptions
     public DiagnosticsSettings Diagnostics { get; set; } = new();
 
     public BusSettings Bus { get; set; } = new();
+
+    public HealthSettings Health { get; set; } = new();
 }
 
 internal sealed class TokenSettings
@@ -61,6 +63,12 @@ internal sealed class TokenSettings
     /// <summary>A new signing key is made when the newest is older than this. The default is 90 days.</summary>
     [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
     public TimeSpan SigningKeyRotation { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>
+    /// The folder of the signing keys (one PEM file per key). Every node of a cluster must see the same folder (a shared
+    /// secret volume), so that a token signed by one verifies on all. The default is <c>keys/</c> in the data directory.
+    /// </summary>
+    public string? KeyDirectory { get; set; }
 }
 
 internal sealed class PasswordSettings
@@ -246,4 +254,15 @@ internal sealed class BusSettings
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:30:00")]
     public TimeSpan PresenceNodeTimeout { get; set; } = TimeSpan.FromSeconds(20);
+}
+
+internal sealed class HealthSettings
+{
+    /// <summary>
+    /// How long a stopping node keeps serving while <c>/health/ready</c> says 503, so that the load balancer stops
+    /// sending it clients before it stops listening; set it above the balancer's check interval times its fall count.
+    /// The default is zero (one node, nothing to drain to).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan DrainDelay { get; set; } = TimeSpan.Zero;
 }

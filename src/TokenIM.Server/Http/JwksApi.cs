@@ -11,7 +11,7 @@ internal static class JwksApi
         {
             // Verifiers may cache it briefly; a rotated key appears long before it signs anything that matters.
             context.Response.Headers.CacheControl = "public, max-age=300";
-            return TypedResults.Ok(new JsonWebKeySetDto([.. keys.All.Select(key =>
+            return TypedResults.Ok(new JsonWebKeySetDto([.. keys.AllFresh().Select(key =>
             {
                 var parameters = key.ECDsa.ExportParameters(includePrivateParameters: false);
                 return new JsonWebKeyDto("EC", "P-256", Base64Url.EncodeToString(parameters.Q.X), Base64Url.EncodeToString(parameters.Q.Y), key.KeyId, "sig", "ES256");
