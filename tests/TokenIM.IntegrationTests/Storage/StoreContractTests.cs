@@ -107,9 +107,8 @@ public abstract partial class StoreContractTests(StoreFixture fixture) : IAsyncL
         Assert.Equal(ids[0], list[0].Conversation.Id);
         Assert.Equal(sent[0].Message!.Id, list[0].LastMessage?.Id);
         Assert.All(list.Skip(1), v => Assert.Null(v.LastMessage));
-        // Both joined at once: member ids then go by user id.
         Assert.All(list, v => Assert.Equal(me, v.Self.UserId));
-        Assert.All(list, v => Assert.Equal(new[] { other, me }.Order(StringComparer.Ordinal), v.MemberIds));
+        Assert.All(list, v => Assert.Equal([other, me], v.MemberIds));
     }
 
     [Fact]
@@ -179,11 +178,14 @@ public abstract partial class StoreContractTests(StoreFixture fixture) : IAsyncL
     private static RefreshTokenEntity Token(string sessionId, int generation) =>
         new() { Hash = RandomNumberGenerator.GetBytes(32), SessionId = sessionId, Generation = generation, CreatedAt = 1_000 };
 
-    /// <summary>A group whose first user is the owner, every member joining at <paramref name="updatedAt"/>; returns the id.</summary>
+    /// <summary>
+    /// A group whose first user is the owner, created at <paramref name="updatedAt"/>; the members join a millisecond
+    /// apart in the order given, so that is their joining order. Returns the id.
+    /// </summary>
     private async Task<string> NewGroupAsync(string[] users, long updatedAt = 1_000, string? id = null)
     {
         id ??= ChatRules.NewId();
-        var members = users.Select((u, i) => Member(id, u, i == 0 ? MemberRoles.Owner : MemberRoles.Member, updatedAt)).ToList();
+        var members = users.Select((u, i) => Member(id, u, i == 0 ? MemberRoles.Owner : MemberRoles.Member, updatedAt + i)).ToList();
         Assert.True(await Chat.TryCreateConversationAsync(Group(id, users.Length, updatedAt), members, Ct));
         return id;
     }
