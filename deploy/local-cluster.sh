@@ -11,7 +11,7 @@
 # published server, PostgreSQL's cluster, the nodes' shared data and key folders, each node's environment file and
 # log, and `pids` (name pid per line). `up` starts from a fresh run directory. Ports: TOKENIM_CLUSTER_PG_PORT
 # (default 55100) and TOKENIM_CLUSTER_REDIS_PORT (default 56100); the node and HAProxy ports are those of
-# deploy/haproxy.cfg.
+# deploy/haproxy.cfg. TOKENIM_CLUSTER_NODE_ENV: extra KEY=value lines for every node's environment file.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -102,7 +102,8 @@ publish_server() {
 # The node's environment, as a systemd EnvironmentFile would hold it (deploy/tokenim.env.example); values with ';'
 # are quoted, which both systemd and the shell that sources it here read the same way.
 write_env() {
-  local n=$1 port=$2 cs="Host=127.0.0.1;Port=$pg_port;Username=tokenim;Password=tokenim"
+  # Three nodes × two databases × 40 connections stay under the server's max_connections (300).
+  local n=$1 port=$2 cs="Host=127.0.0.1;Port=$pg_port;Username=tokenim;Password=tokenim;Maximum Pool Size=40"
   cat >"$run/node$n.env" <<EOF
 # Urls, not ASPNETCORE_URLS: appsettings.json sets Urls, and plain environment variables come after it.
 Urls=http://127.0.0.1:$port
@@ -120,6 +121,8 @@ TokenIM__Health__DrainDelay=00:00:03
 DOTNET_CLI_TELEMETRY_OPTOUT=1
 DOTNET_NOLOGO=1
 EOF
+  # Extra settings for every node (scripts/bench-cluster.sh turns request-rate limits off this way).
+  if [ -n "${TOKENIM_CLUSTER_NODE_ENV:-}" ]; then printf '%s\n' "$TOKENIM_CLUSTER_NODE_ENV" >>"$run/node$n.env"; fi
   chmod 600 "$run/node$n.env"
 }
 

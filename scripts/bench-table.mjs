@@ -1,12 +1,14 @@
 // Writes docs/benchmarks.md from the JSON files scripts/bench.sh leaves in artifacts/bench/.
-// Usage: node scripts/bench-table.mjs artifacts/bench > docs/benchmarks.md
+// Usage: node scripts/bench-table.mjs artifacts/bench [artifacts/bench-cluster] > docs/benchmarks.md
 import { readFileSync, existsSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { execSync } from 'node:child_process'
 
 const dir = process.argv[2] ?? 'artifacts/bench'
-const load = (name) => (existsSync(join(dir, `${name}.json`)) ? JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) : null)
+const clusterDir = process.argv[3]
+const loadFrom = (d, name) => (d && existsSync(join(d, `${name}.json`)) ? JSON.parse(readFileSync(join(d, `${name}.json`), 'utf8')) : null)
+const load = (name) => loadFrom(dir, name)
 const figure = (run, name) => run?.figures.find((f) => f.name === name)?.value
 const fmt = (v, digits = 0) =>
   v === undefined ? 'not run' : v.toLocaleString('en-US', { maximumFractionDigits: v < 10 ? 2 : digits })
@@ -52,6 +54,40 @@ for (const [label, run, name, unit, target, floor, higher] of rows) {
   out.push(`| ${label} | ${fmt(v)} ${unit} | ${target === undefined ? '' : fmt(target)} | ${floor === undefined ? '' : fmt(floor)} | ${verdict(v, target, floor, higher)} |`)
 }
 out.push('')
+
+// Three nodes behind HAProxy (scripts/bench-cluster.sh), beside one node.
+const cluster = Object.fromEntries(['direct', 'group'].map((n) => [n, loadFrom(clusterDir, n)]))
+if (cluster.direct || cluster.group) {
+  out.push('## Three nodes behind HAProxy', '')
+  out.push('Written by `scripts/bench-cluster.sh`: `deploy/local-cluster.sh up` — three nodes, PostgreSQL with two shard')
+  out.push('databases, Redis, HAProxy on 127.0.0.1:5100 — **all on this one machine with the load generator**, so the')
+  out.push('cluster shares the same cores the single node had to itself, plus PostgreSQL, Redis and HAProxy. These figures')
+  out.push('show that the cluster path works under load and what it costs per message; they are not a scaling curve, which')
+  out.push('needs one machine per node.', '')
+  out.push(`Run ${cluster.direct?.startedAt ?? cluster.group?.startedAt}.`, '')
+  const pairs = [
+    ['`direct` persisted messages/s', 'direct', 'direct.persisted_per_second', 'msg/s'],
+    ['`direct` p50 send→deliver', 'direct', 'direct.deliver_p50', 'ms'],
+    ['`direct` p99 send→deliver', 'direct', 'direct.deliver_p99', 'ms'],
+    ['`direct` lost / duplicated', 'direct', ['direct.lost', 'direct.duplicated'], 'msg'],
+    ['`group` deliveries/s (1,000 members)', 'group', 'group.deliveries_per_second', 'deliveries/s'],
+    ['`group` p99 send→deliver', 'group', 'group.deliver_p99', 'ms'],
+    ['`group` lost / duplicated', 'group', ['group.lost', 'group.duplicated'], 'deliveries'],
+  ]
+  const show = (run, name) => (Array.isArray(name) ? name.map((n) => fmt(figure(run, n))).join(' / ') : fmt(figure(run, name)))
+  out.push('| figure | one node (SQLite, in-memory bus) | three nodes (PostgreSQL, Redis, HAProxy) |', '| --- | ---: | ---: |')
+  for (const [label, run, name, unit] of pairs) out.push(`| ${label} | ${show(runs[run], name)} ${unit} | ${show(cluster[run], name)} ${unit} |`)
+  out.push('')
+  for (const [name, run] of Object.entries(cluster)) {
+    if (!run) continue
+    out.push(`### cluster ${name}`, '')
+    out.push(`\`tokenim bench ${run.scenario} ${Object.entries(run.parameters).map(([k, v]) => `${k}=${v}`).join(' ')}\` through HAProxy`, '')
+    out.push('| figure | value |', '| --- | ---: |')
+    for (const f of run.figures) out.push(`| ${f.name} | ${fmt(f.value, 1)} ${f.unit} |`)
+    out.push('')
+  }
+}
+
 for (const [name, run] of Object.entries(runs)) {
   if (!run) continue
   out.push(`## ${name}`, '')
