@@ -6,6 +6,10 @@
 #                                    HAProxy sees every node ready, prints the URL
 #   deploy/local-cluster.sh status   each process, each node's /health/ready, HAProxy's view of each node
 #   deploy/local-cluster.sh down     stops exactly what `up` started (by the recorded pids), nothing else
+#   deploy/local-cluster.sh start-node N    starts node N (1-3) again after a crash or kill -9, waits until
+#                                    HAProxy sees it ready
+#   deploy/local-cluster.sh restart-redis   kills Redis (-9) if it runs and starts it again on the same port, as
+#                                    after a crash; the nodes reconnect and resubscribe by themselves
 #
 # All state lives in one run directory (TOKENIM_CLUSTER_DIR, default .cluster/ in the repository, gitignored): the
 # published server, PostgreSQL's cluster, the nodes' shared data and key folders, each node's environment file and
@@ -23,6 +27,8 @@ node_ports=(5101 5102 5103)
 lb_url=http://127.0.0.1:5100
 stats_url='http://127.0.0.1:5109/stats;csv'
 pids=$run/pids
+# The commands that act on a running cluster use the ports `up` chose, whatever this shell's variables say.
+if [ "${1:-}" != up ] && [ -f "$run/ports" ]; then . "$run/ports"; fi
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'local-cluster: %s\n' "$*" >&2; exit 1; }
@@ -40,7 +46,12 @@ alive() {
   [ "$state" != Z ]
 }
 
-record() { printf '%s %s\n' "$1" "$2" >>"$pids"; }
+# One line per name: a process started again replaces its line, so `down` still stops each once, in order.
+record() {
+  if grep -q "^$1 " "$pids"; then sed -i "s/^$1 .*/$1 $2/" "$pids"; else printf '%s %s\n' "$1" "$2" >>"$pids"; fi
+}
+
+recorded() { awk -v name="$1" '$1 == name { print $2 }' "$pids"; }
 
 # Waits up to $2 seconds for the command $1 to succeed.
 wait_for() {
@@ -127,8 +138,12 @@ EOF
 }
 
 start_node() {
-  local n=$1 port=$2
-  write_env "$n" "$port"
+  write_env "$1" "$2"
+  launch_node "$1"
+}
+
+launch_node() {
+  local n=$1
   # Its own session, so it outlives this script; the working directory is the content root (wwwroot, appsettings).
   (cd "$run/app" && set -a && . "$run/node$n.env" && set +a \
     && exec setsid dotnet "$run/app/TokenIM.Server.dll" >"$run/node$n.log" 2>&1 </dev/null) &
@@ -159,6 +174,7 @@ up() {
   chmod 700 "$run/data" "$run/keys"
   chmod 755 "$run"
   : >"$pids"
+  printf 'pg_port=%s\nredis_port=%s\n' "$pg_port" "$redis_port" >"$run/ports"
   publish_server
   start_postgres
   start_redis
@@ -224,9 +240,38 @@ down() {
   say "down (state kept in $run)"
 }
 
+start_node_again() {
+  local n=${1:-} pid
+  [[ $n =~ ^[1-3]$ ]] || die "start-node takes a node number: 1, 2 or 3"
+  [ -f "$pids" ] || die "not up (no $pids)"
+  pid=$(recorded "node$n")
+  alive "$pid" && die "node$n is running (pid $pid)"
+  # The environment file as `up` wrote it, extra settings included, whatever this shell's variables say now.
+  launch_node "$n"
+  wait_node_ready "$n" "${node_ports[$n - 1]}"
+  wait_for '[ "$(haproxy_up_count)" = 3 ]' 30 || die "HAProxy does not see three ready nodes (see: $0 status)"
+  say "haproxy   $lb_url  3 of 3 nodes up"
+}
+
+restart_redis() {
+  local pid
+  [ -f "$pids" ] || die "not up (no $pids)"
+  pid=$(recorded redis)
+  if alive "$pid"; then
+    kill -KILL "$pid" 2>/dev/null || true
+    wait_for "! alive $pid" 5 || die "Redis (pid $pid) did not die"
+    say "killed redis (pid $pid)"
+  fi
+  # A killed Redis leaves its pid file behind, and start_redis waits for a fresh one.
+  rm -f "$run/redis.pid"
+  start_redis
+}
+
 case ${1:-} in
   up) up ;;
   down) down ;;
   status) status ;;
-  *) say "usage: $0 up|down|status"; exit 2 ;;
+  start-node) start_node_again "${2:-}" ;;
+  restart-redis) restart_redis ;;
+  *) say "usage: $0 up|down|status|start-node N|restart-redis"; exit 2 ;;
 esac
