@@ -89,6 +89,14 @@ public sealed class SdkDevice : IAsyncDisposable
         return new SdkDevice(rest, seed, wholeHistory);
     }
 
+    /// <summary>A new user, signed up through <paramref name="baseUri"/> (a node or the load balancer of a real cluster), on a new device (not connected yet).</summary>
+    public static async Task<SdkDevice> RegisterAsync(Uri baseUri, string username, int seed)
+    {
+        var rest = new TokenImClient(baseUri);
+        await rest.RegisterAsync(username, Api.DefaultPassword);
+        return new SdkDevice(rest, seed, wholeHistory: false);
+    }
+
     /// <summary>Another device (session) of an existing user (not connected yet).</summary>
     public static async Task<SdkDevice> LoginAsync(LiveTokenImFactory factory, string username, int seed)
     {
