@@ -80,6 +80,7 @@ if ! su postgres -c "$pg_bin/initdb -D $pg_dir/data -U postgres --auth=trust --n
   tail -n 20 "$log/pg-init.out" "$pg_dir/log" 2>/dev/null; echo "FAILED: PostgreSQL did not start on 127.0.0.1:$pg_port"; echo "0 passed, 1 failed"; exit 1
 fi
 export TOKENIM_PG="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
+export TOKENIM_CLUSTER_TESTS=1 # tests/…/Cluster start their own deploy/local-cluster.sh (PostgreSQL, Redis, 3 nodes, HAProxy)
 dotnet tool restore >/dev/null || { echo "FAILED: dotnet tool restore"; echo "0 passed, 1 failed"; exit 1; }
 if ! dotnet build TokenIM.slnx -c Release -v quiet -nologo 2>&1 | tee "$log/build.out" | grep -E ' error |^Build FAILED' ; then :; fi
 if ! grep -q "Build succeeded" "$log/build.out"; then
