@@ -24,7 +24,8 @@ public sealed class ClusterTraffic : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly List<(int Count, TaskCompletionSource Reached)> _waiters = [];
     private readonly CancellationTokenSource _stop = new();
-    private readonly List<Task> _senders = [];
+    private Task _sending = Task.CompletedTask;
+    private TaskCompletionSource? _nextTick;
     private int _ackedCount;
 
     private ClusterTraffic(IReadOnlyList<ClusterPair> pairs)
@@ -65,13 +66,21 @@ public sealed class ClusterTraffic : IAsyncDisposable
         return traffic;
     }
 
-    /// <summary>Every device sends one message per <paramref name="interval"/> (not waiting for acks) until <see cref="StopAsync"/>.</summary>
-    public void Start(TimeSpan interval)
+    /// <summary>
+    /// Every <paramref name="interval"/>, every device sends one message (not waiting for acks), until <see cref="StopAsync"/>.
+    /// </summary>
+    public void Start(TimeSpan interval) => _sending = TickLoopAsync(interval);
+
+    /// <summary>
+    /// Completes right after the next tick's sends went to the SDK: a fault caused then lands while every device has a
+    /// send in flight, so some are cut between the send and its ack.
+    /// </summary>
+    public Task NextTickAsync()
     {
-        foreach (var pair in Pairs)
+        lock (_lock)
         {
-            _senders.Add(SendLoopAsync(pair.First, pair.ConversationId, interval));
-            _senders.Add(SendLoopAsync(pair.Second, pair.ConversationId, interval));
+            _nextTick ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _nextTick.Task.WaitAsync(Timeout);
         }
     }
 
@@ -103,7 +112,7 @@ public sealed class ClusterTraffic : IAsyncDisposable
         await _stop.CancelAsync();
         try
         {
-            await Task.WhenAll(_senders).WaitAsync(Timeout);
+            await _sending.WaitAsync(Timeout);
         }
         catch (TimeoutException)
         {
@@ -177,23 +186,32 @@ public sealed class ClusterTraffic : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task SendLoopAsync(SdkDevice device, string conversationId, TimeSpan interval)
+    private async Task TickLoopAsync(TimeSpan interval)
     {
         var sends = new List<Task>();
         using var timer = new PeriodicTimer(interval);
         try
         {
-            // Not awaiting each ack: while a socket is down the sends queue in the SDK as pending, and go out again,
-            // in order and with their clientMsgIds, after the reconnect.
+            // Not awaiting the acks: while a socket is down its sends wait in the SDK as pending, and go out again, in
+            // order and with their clientMsgIds, after the reconnect.
             for (var n = 0; await timer.WaitForNextTickAsync(_stop.Token); n++)
-                sends.Add(SendAsync(device, conversationId, $"{device.Username}-{n}"));
+            {
+                foreach (var device in Devices)
+                    sends.Add(SendAsync(device, ConversationOf(device), $"{device.Username}-{n}"));
+                TaskCompletionSource? tick;
+                lock (_lock)
+                    (tick, _nextTick) = (_nextTick, null);
+                tick?.TrySetResult();
+            }
         }
         catch (OperationCanceledException)
         {
-            // The stream was stopped.
+            // The streams were stopped.
         }
         await Task.WhenAll(sends);
     }
+
+    private string ConversationOf(SdkDevice device) => Pairs.First(p => p.First == device || p.Second == device).ConversationId;
 
     private async Task SendAsync(SdkDevice device, string conversationId, string clientMsgId)
     {
