@@ -83,15 +83,15 @@ public sealed class ClusterFaultTests(LocalCluster cluster) : IAsyncLifetime
 
         // The node holding the most sockets dies without a word: no drain, no close frames, sends in flight on it.
         var view = await LocalCluster.BalancerViewAsync();
+        Assert.True(view.Count == 3 && view.Values.All(v => v.Sessions > 0), $"the sockets are not spread over three nodes: {string.Join(", ", view)}");
         var victim = view.MaxBy(v => v.Value.Sessions).Key;
-        Assert.True(view[victim].Sessions > 0, $"no sockets on any node: {string.Join(", ", view)}");
         var ackedAtKill = traffic.Acked;
         await traffic.NextTickAsync();
         var inFlightAtKill = traffic.Attempted - traffic.Acked;
         await cluster.KillAsync(victim);
 
         // Its clients reconnect through HAProxy to the other two and resend what was pending; the stream goes on.
-        await LocalCluster.WaitUntilAsync(async () => (await LocalCluster.BalancerViewAsync())[victim].Status != "UP",
+        await LocalCluster.WaitUntilAsync(async () => (await LocalCluster.BalancerViewAsync())[victim].Status.StartsWith("DOWN", StringComparison.Ordinal),
             $"HAProxy takes {victim} out", Timeout);
         await Task.WhenAll(traffic.Devices.Select(d => d.WaitUntilConnectedAsync()));
         await traffic.WaitForAckedAsync(ackedAtKill + 200, "after the kill");
@@ -123,13 +123,12 @@ public sealed class ClusterFaultTests(LocalCluster cluster) : IAsyncLifetime
 
         await traffic.NextTickAsync();
         await cluster.KillAsync("redis");
-        var ackedAtKill = traffic.Acked;
         await LocalCluster.WaitUntilAsync(async () => (await Task.WhenAll(Enumerable.Range(1, 3).Select(LocalCluster.ReadyStatusAsync))).All(s => s == 503),
             "every node reports Redis lost (/health/ready 503)", Timeout);
-        // The database is the truth: sends are still committed and acked while Redis is down.
-        await traffic.WaitForAckedAsync(ackedAtKill + 100, "while Redis was down");
-        Assert.False(cluster.IsAlive("redis"), "Redis came back before the sends while it was down were counted");
-        var ackedWhileDown = traffic.Acked - ackedAtKill;
+        // The database is the truth: sends are still committed and acked while every node knows Redis is gone.
+        var ackedAtOutage = traffic.Acked;
+        await traffic.WaitForAckedAsync(ackedAtOutage + 100, "while Redis was down");
+        var ackedWhileDown = traffic.Acked - ackedAtOutage;
 
         await cluster.RestartRedisAsync();
         await LocalCluster.WaitUntilAsync(async () => (await Task.WhenAll(Enumerable.Range(1, 3).Select(LocalCluster.ReadyStatusAsync))).All(s => s == 200),
