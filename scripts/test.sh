@@ -43,6 +43,7 @@ apt_need=()
 command -v redis-server >/dev/null || apt_need+=(redis-server)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || apt_need+=(fonts-noto-cjk)
 [ -x "$pg_bin/initdb" ] || apt_need+=(postgresql-15)
+command -v haproxy >/dev/null || apt_need+=(haproxy)
 install_apt() { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_need[@]}"; }
 if ((${#apt_need[@]})); then
   install_apt >"$log/apt.out" 2>&1 || { sleep 30; install_apt >>"$log/apt.out" 2>&1; }
@@ -80,6 +81,7 @@ if ! su postgres -c "$pg_bin/initdb -D $pg_dir/data -U postgres --auth=trust --n
   tail -n 20 "$log/pg-init.out" "$pg_dir/log" 2>/dev/null; echo "FAILED: PostgreSQL did not start on 127.0.0.1:$pg_port"; echo "0 passed, 1 failed"; exit 1
 fi
 export TOKENIM_PG="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
+export TOKENIM_FIGURES="$log/figures.txt" # each fault test's line of figures, printed at the end
 export TOKENIM_CLUSTER_TESTS=1 # tests/…/Cluster start their own deploy/local-cluster.sh (PostgreSQL, Redis, 3 nodes, HAProxy)
 dotnet tool restore >/dev/null || { echo "FAILED: dotnet tool restore"; echo "0 passed, 1 failed"; exit 1; }
 if ! dotnet build TokenIM.slnx -c Release -v quiet -nologo 2>&1 | tee "$log/build.out" | grep -E ' error |^Build FAILED' ; then :; fi
@@ -133,5 +135,7 @@ if [ "$interop_rc" -ne 0 ] && [ "$i_failed" -eq 0 ]; then
   failed=$((failed + 1))
 fi
 
+grep -ho '[a-z0-9_-]*: attempted=.*' "$log/interop.out" >>"$log/figures.txt" 2>/dev/null || true
+if [ -s "$log/figures.txt" ]; then echo "figures:"; sort "$log/figures.txt" | sed 's/^/  /'; fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

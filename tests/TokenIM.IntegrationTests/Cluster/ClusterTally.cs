@@ -1,3 +1,4 @@
+using TokenIM.IntegrationTests.Infrastructure;
 using TokenIM.Protocol.Rest;
 
 namespace TokenIM.IntegrationTests.Cluster;
@@ -62,8 +63,7 @@ public sealed class ClusterTally
     public void Report(string name, string extra = "")
     {
         var line = $"{name}: {this}{extra}";
-        TestContext.Current.TestOutputHelper?.WriteLine(line);
-        Console.WriteLine(line);
+        Figures.Print(line);
         Assert.True(Lost == 0 && Duplicated == 0 && OrderViolations == 0 && Unexpected == 0, line);
         Assert.True(Acked == Attempted, $"every send is acked in the end: {line}");
     }

@@ -1,3 +1,4 @@
+using TokenIM.IntegrationTests.Infrastructure;
 using TokenIM.Protocol.Rest;
 
 namespace TokenIM.IntegrationTests.Realtime;
@@ -44,8 +45,7 @@ public sealed record DeliveryCheck(int Attempted, int Acknowledged, int Delivere
     public void Report(string test)
     {
         var line = $"{test}: {this}";
-        TestContext.Current.TestOutputHelper?.WriteLine(line);
-        Console.WriteLine(line);
+        Figures.Print(line);
         Assert.True(Lost == 0 && Duplicated == 0 && Unexpected == 0 && OrderViolations == 0, line);
     }
 }
