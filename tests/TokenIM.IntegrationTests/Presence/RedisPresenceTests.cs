@@ -18,7 +18,10 @@ namespace TokenIM.IntegrationTests.Presence;
 /// </summary>
 public sealed class RedisPresenceTests : IAsyncLifetime
 {
-    private static readonly TimeSpan s_nodeTimeout = TimeSpan.FromMilliseconds(600);
+    // Short only for the crash test, which waits for a sweep. Elsewhere a node stalled longer than the timeout on a
+    // loaded test machine (GC, thread starvation) would be swept, re-register its users and announce them again —
+    // the documented behaviour of a stalled node, and not what those tests are about.
+    private static readonly TimeSpan s_crashNodeTimeout = TimeSpan.FromSeconds(2);
     private TwoNodes? _nodes;
 
     private LiveTokenImFactory First => _nodes!.First;
@@ -27,9 +30,10 @@ public sealed class RedisPresenceTests : IAsyncLifetime
 
     public ValueTask InitializeAsync()
     {
+        var crashTest = TestContext.Current.TestMethod?.MethodName == nameof(NodeStopsHeartbeating_UsersOnlyThereGoOfflineOnceWithinTheTimeout);
         _nodes = TwoNodes.Start(
-            ("TokenIM:Bus:PresenceHeartbeat", "00:00:00.100"),
-            ("TokenIM:Bus:PresenceNodeTimeout", s_nodeTimeout.ToString()));
+            ("TokenIM:Bus:PresenceHeartbeat", crashTest ? "00:00:00.250" : "00:00:01"),
+            ("TokenIM:Bus:PresenceNodeTimeout", crashTest ? s_crashNodeTimeout.ToString() : "00:00:30"));
         return ValueTask.CompletedTask;
     }
 
@@ -92,7 +96,7 @@ public sealed class RedisPresenceTests : IAsyncLifetime
         var halted = Stopwatch.StartNew();
 
         AssertPresence(await watcher.ReceiveAsync(), alice.Id, online: false);
-        Assert.True(halted.Elapsed < s_nodeTimeout * 5, $"Announced after {halted.Elapsed}");
+        Assert.True(halted.Elapsed < s_crashNodeTimeout * 3, $"Announced after {halted.Elapsed}");
         // Carol still has a socket on the first node: no offline for her, and none again for alice.
         await ExpectNextIsMessageAsync(watcher, First, carol, withCarol);
         await aliceOnSecond.DisposeAsync();
