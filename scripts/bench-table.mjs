@@ -71,7 +71,7 @@ if (cluster.direct || cluster.group) {
     ['`direct` p99 send→deliver', 'direct', 'direct.deliver_p99', 'ms'],
     ['`direct` lost / duplicated', 'direct', ['direct.lost', 'direct.duplicated'], 'msg'],
     ['`group` deliveries/s (1,000 members)', 'group', 'group.deliveries_per_second', 'deliveries/s'],
-    ['`group` p99 send→deliver', 'group', 'group.deliver_p99', 'ms'],
+    ['`group` p99 send→last member delivered', 'group', 'group.last_delivery_p99', 'ms'],
     ['`group` lost / duplicated', 'group', ['group.lost', 'group.duplicated'], 'deliveries'],
   ]
   const show = (run, name) => (Array.isArray(name) ? name.map((n) => fmt(figure(run, n))).join(' / ') : fmt(figure(run, name)))

@@ -60,6 +60,10 @@ SQL
 
 conversation=$(q -At -c "SELECT md5('g1')")
 member=$(q -At -c "SELECT md5('u51')")
+# A batch of 1,000 sends for the repeat lookup, 10 of them repeats: the size where a plain join's plan went wrong.
+batch_conversations=$(q -At -c "SELECT array_agg(md5('d' || i)) FROM generate_series(1, 1000) i")
+batch_senders=$(q -At -c "SELECT array_agg(md5('u' || (i % 5000))) FROM generate_series(1, 1000) i")
+batch_client_ids=$(q -At -c "SELECT array_agg(CASE WHEN i % 100 = 0 THEN 'c1' ELSE 'new' END) FROM generate_series(1, 1000) i")
 plan() {
   printf '\n### %s\n\n```sql\n%s\n```\n\n```\n' "$1" "$2"
   q -c "PREPARE p AS $2" -c "SET plan_cache_mode = force_generic_plan" -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) EXECUTE p$3" -c "DEALLOCATE p" \
@@ -78,9 +82,9 @@ plan "Append: lock the batch's conversations" \
 plan "Append: the senders' memberships" \
   'SELECT m."ConversationId", m."UserId" FROM members AS m WHERE m."ConversationId" = ANY ($1) AND m."UserId" = ANY ($2)' \
   "(ARRAY['$conversation', md5('d2')], ARRAY['$member', md5('u2')])"
-plan "Append: repeats of the batch's clientMsgIds" \
-  'SELECT m."ConversationId", m."SenderId", m."ClientMsgId", m."Seq", m."Id", m."Text", m."CreatedAt" FROM unnest($1::text[], $2::text[], $3::text[]) AS k(conversation, sender, client_msg_id) JOIN "messages" m ON m."ConversationId" = k.conversation AND m."SenderId" = k.sender AND m."ClientMsgId" = k.client_msg_id' \
-  "(ARRAY['$conversation', md5('d2')], ARRAY[md5('u51'), md5('u2')], ARRAY['c1', 'new'])"
+plan "Append: repeats of the batch's clientMsgIds (a batch of 1,000 sends, 10 of them repeats)" \
+  'SELECT k.conversation, k.sender, k.client_msg_id, m."Seq", m."Id", m."Text", m."CreatedAt" FROM unnest($1::text[], $2::text[], $3::text[]) AS k(conversation, sender, client_msg_id) CROSS JOIN LATERAL (SELECT "Seq", "Id", "Text", "CreatedAt" FROM "messages" WHERE "ConversationId" = k.conversation AND "SenderId" = k.sender AND "ClientMsgId" = k.client_msg_id LIMIT 1) m' \
+  "('$batch_conversations', '$batch_senders', '$batch_client_ids')"
 plan "Membership check (REST reads, read markers)" \
   'SELECT m."ConversationId", m."UserId", m."JoinedAt", m."ReadSeq", m."Role", c."Type", c."LastSeq" FROM members AS m INNER JOIN conversations AS c ON m."ConversationId" = c."Id" WHERE m."ConversationId" = $1 AND m."UserId" = $2 LIMIT 1' \
   "('$conversation', '$member')"

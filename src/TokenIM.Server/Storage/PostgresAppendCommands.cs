@@ -15,13 +15,21 @@ internal sealed class PostgresAppendCommands(NpgsqlConnection connection, Npgsql
     private readonly List<(string Id, long LastSeq, long UpdatedAt)> _conversations = [];
     private readonly List<(string ConversationId, string UserId, long Seq)> _readers = [];
 
+    /// <remarks>
+    /// A lateral lookup per key, so each is one probe of the unique index in one partition. As a plain join of the
+    /// key list with the messages table the planner chose to scan every partition once the table was large: 400 ms a
+    /// batch, measured, and the send path's largest cost.
+    /// </remarks>
     public async Task<IReadOnlyList<MessageEntity>> FindStoredAsync(IReadOnlyList<AppendRequest> sends, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             """
-            SELECT m."ConversationId", m."SenderId", m."ClientMsgId", m."Seq", m."Id", m."Text", m."CreatedAt"
+            SELECT k.conversation, k.sender, k.client_msg_id, m."Seq", m."Id", m."Text", m."CreatedAt"
             FROM unnest($1::text[], $2::text[], $3::text[]) AS k(conversation, sender, client_msg_id)
-            JOIN "messages" m ON m."ConversationId" = k.conversation AND m."SenderId" = k.sender AND m."ClientMsgId" = k.client_msg_id
+            CROSS JOIN LATERAL (
+                SELECT "Seq", "Id", "Text", "CreatedAt" FROM "messages"
+                WHERE "ConversationId" = k.conversation AND "SenderId" = k.sender AND "ClientMsgId" = k.client_msg_id
+                LIMIT 1) m
             """,
             connection,
             transaction);
