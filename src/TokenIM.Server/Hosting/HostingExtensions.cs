@@ -61,7 +61,12 @@ internal static class HostingExtensions
         services.AddTokenImHealth();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<TokenImOptions>>((forwarded, options) =>
         {
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // No configured proxy means no forwarded header is believed at all. Not just empty lists: the middleware
+            // checks the sender against KnownProxies/KnownIPNetworks only when one of them has an entry, so with both
+            // cleared it believed every peer's X-Forwarded-For (SignInProbingTests caught it).
+            forwarded.ForwardedHeaders = options.Value.Network.TrustedProxies.Length == 0
+                ? ForwardedHeaders.None
+                : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             // Only the configured proxies are believed; by default X-Forwarded-For is ignored entirely.
             forwarded.KnownIPNetworks.Clear();
             forwarded.KnownProxies.Clear();
