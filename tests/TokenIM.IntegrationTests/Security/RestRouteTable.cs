@@ -1,0 +1,96 @@
+using TokenIM.IntegrationTests.Infrastructure;
+using TokenIM.Protocol;
+using TokenIM.Protocol.Rest;
+
+namespace TokenIM.IntegrationTests.Security;
+
+/// <summary>
+/// One request of the matrix. <see cref="Refusal"/> is the documented answer when the request targets a victim's
+/// conversation, session or account; null when it acts only on the caller's own scope (its own profile, list,
+/// sessions, or the public user directory), where any non-5xx answer is fine as long as it leaks nothing.
+/// </summary>
+internal sealed record Attempt(HttpMethod Method, string Path, object? Body, ErrorCode? Refusal);
+
+/// <summary>A route as the OpenAPI document names it (<c>METHOD /path/{param}</c>), whether it needs a token, and how to call it.</summary>
+internal sealed record RouteEntry(string Route, bool RequiresAuth, Func<VictimWorld, TestUser, IEnumerable<Attempt>> Attempts);
+
+/// <summary>
+/// How to call every REST route as an attacker who is not a member of the victims' conversations and does not own their
+/// sessions: path parameters are the victims' ids, bodies are valid for the route, so a refusal is authorization,
+/// not validation. A route in the OpenAPI document missing here fails the matrix: add its row when adding the route.
+/// </summary>
+internal static class RestRouteTable
+{
+    private const string Conversations = "/api/v1/conversations";
+
+    private static readonly HttpMethod s_get = HttpMethod.Get, s_post = HttpMethod.Post, s_patch = HttpMethod.Patch, s_delete = HttpMethod.Delete;
+
+    public static IReadOnlyList<RouteEntry> Routes { get; } =
+    [
+        // Accounts and sessions.
+        new("POST /api/v1/auth/register", false, (_, a) => [new(s_post, "/api/v1/auth/register", new RegisterRequest($"{a.Username}-again", Api.DefaultPassword), null)]),
+        new("POST /api/v1/auth/login", false, (w, a) =>
+        [
+            // The victim's username with the attacker's password: a way into the account, refused.
+            new(s_post, "/api/v1/auth/login", new LoginRequest(w.Owner.Username, a.Password), ErrorCode.InvalidCredentials),
+            new(s_post, "/api/v1/auth/login", new LoginRequest(a.Username, a.Password), null),
+        ]),
+        new("POST /api/v1/auth/refresh", false, (_, a) => [new(s_post, "/api/v1/auth/refresh", new RefreshRequest(a.Tokens.RefreshToken), null)]),
+        new("POST /api/v1/auth/logout", true, (_, _) => [new(s_post, "/api/v1/auth/logout", null, null)]),
+        new("POST /api/v1/auth/password", true, (_, a) => [new(s_post, "/api/v1/auth/password", new ChangePasswordRequest(a.Password, "another long passphrase"), null)]),
+        new("GET /api/v1/auth/sessions", true, (_, _) => [new(s_get, "/api/v1/auth/sessions", null, null)]),
+        new("DELETE /api/v1/auth/sessions/{id}", true, (w, _) =>
+            w.SessionIds.Select(id => new Attempt(s_delete, $"/api/v1/auth/sessions/{id}", null, ErrorCode.SessionNotFound))),
+
+        // Users: the directory is public to signed-in users by design; what it must not hold is a victim's private data.
+        new("GET /api/v1/users/me", true, (_, _) => [new(s_get, "/api/v1/users/me", null, null)]),
+        new("PATCH /api/v1/users/me", true, (_, _) => [new(s_patch, "/api/v1/users/me", new UpdateProfileRequest("attacker"), null)]),
+        new("GET /api/v1/users/{id}", true, (w, _) => [new(s_get, $"/api/v1/users/{w.Owner.Id}", null, null), new(s_get, $"/api/v1/users/{w.Member.Id}", null, null)]),
+        new("GET /api/v1/users", true, (_, _) => [new(s_get, "/api/v1/users?query=user&limit=50", null, null)]),
+
+        // Conversations: the caller's own list and new conversations (which may name the victims: that is what inviting is).
+        new("GET /api/v1/conversations", true, (_, _) => [new(s_get, Conversations, null, null)]),
+        new("POST /api/v1/conversations", true, (w, _) =>
+        [
+            new(s_post, Conversations, new CreateConversationRequest(ConversationTypes.Direct, PeerId: w.Owner.Id), null),
+            new(s_post, Conversations, new CreateConversationRequest(ConversationTypes.Group, Title: "mine", MemberIds: [w.Owner.Id, w.Member.Id]), null),
+        ]),
+
+        // The victims' conversations, each tried on the group and the direct one.
+        new("GET /api/v1/conversations/{id}", true, (w, _) => OnEach(w, id => [new(s_get, $"{Conversations}/{id}", null, NotFound)])),
+        new("PATCH /api/v1/conversations/{id}", true, (w, _) => OnEach(w, id => [new(s_patch, $"{Conversations}/{id}", new UpdateConversationRequest("pwned"), NotFound)])),
+        new("GET /api/v1/conversations/{id}/members", true, (w, _) => OnEach(w, id => [new(s_get, $"{Conversations}/{id}/members", null, NotFound)])),
+        new("POST /api/v1/conversations/{id}/members", true, (w, a) => OnEach(w, id => [new(s_post, $"{Conversations}/{id}/members", new AddMembersRequest([a.Id]), NotFound)])),
+        new("DELETE /api/v1/conversations/{id}/members/{userId}", true, (w, a) => OnEach(w, id =>
+        [
+            new(s_delete, $"{Conversations}/{id}/members/{w.Member.Id}", null, NotFound),
+            new(s_delete, $"{Conversations}/{id}/members/{a.Id}", null, NotFound),
+        ])),
+        new("PATCH /api/v1/conversations/{id}/members/{userId}", true, (w, a) => OnEach(w, id =>
+        [
+            new(s_patch, $"{Conversations}/{id}/members/{w.Member.Id}", new UpdateMemberRequest(MemberRoles.Admin), NotFound),
+            new(s_patch, $"{Conversations}/{id}/members/{a.Id}", new UpdateMemberRequest(MemberRoles.Owner), NotFound),
+        ])),
+        new("GET /api/v1/conversations/{id}/messages", true, (w, _) => OnEach(w, id =>
+        [
+            new(s_get, $"{Conversations}/{id}/messages?afterSeq=0&limit=100", null, NotFound),
+            new(s_get, $"{Conversations}/{id}/messages?beforeSeq=1000", null, NotFound),
+        ])),
+        new("POST /api/v1/conversations/{id}/messages", true, (w, _) => OnEach(w, id =>
+        [
+            new(s_post, $"{Conversations}/{id}/messages", new SendMessageRequest("attacker-1", "let me in"), NotFound),
+            // A victim's clientMsgId: an idempotent resend must not hand back the original.
+            new(s_post, $"{Conversations}/{id}/messages", new SendMessageRequest(w.Messages.First(m => m.ConversationId == id).ClientMsgId, "x"), NotFound),
+        ])),
+        new("POST /api/v1/conversations/{id}/read", true, (w, _) => OnEach(w, id => [new(s_post, $"{Conversations}/{id}/read", new ReadRequest(1), NotFound)])),
+
+        // Outside the conversation model.
+        new("GET /api/v1/diagnostics", false, (_, _) => [new(s_get, "/api/v1/diagnostics?collect=true", null, null)]),
+        new("GET /.well-known/jwks.json", false, (_, _) => [new(s_get, "/.well-known/jwks.json", null, null)]),
+    ];
+
+    private static ErrorCode NotFound => ErrorCode.ConversationNotFound;
+
+    private static IEnumerable<Attempt> OnEach(VictimWorld world, Func<string, IEnumerable<Attempt>> attempts) =>
+        world.Conversations.SelectMany(c => attempts(c.Id));
+}
