@@ -14,11 +14,7 @@ namespace TokenIM.IntegrationTests.Security;
 /// can discard the close frame before the client reads it: <see cref="Reset"/> with no code is that race, not a
 /// missing close frame.
 /// </summary>
-internal sealed record ServerVerdict(int? CloseCode, bool Answered, bool Reset, int TextFrames, int Pongs)
-{
-    /// <summary>The server failed the connection: a close code other than 1000, or a reset that may have eaten it.</summary>
-    public bool Failed => CloseCode is { } code ? code != 1000 : Reset;
-}
+internal sealed record ServerVerdict(int? CloseCode, bool Answered, bool Reset, int TextFrames, int Pongs);
 
 /// <summary>
 /// RFC 6455 by hand over a bare TCP socket: the upgrade (tokenim.v1, the token in the Authorization header), then any
