@@ -181,7 +181,7 @@ internal sealed partial class Connection(WebSocket socket, GatewaySettings setti
         {
             while (true)
             {
-                if (length == buffer.Length)
+                if (length == Math.Min(buffer.Length, MaxFrameBytes + 1))
                 {
                     // Grow only as far as the limit (plus one byte, to tell "exactly the limit" from "over it").
                     var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, MaxFrameBytes + 1));
@@ -190,7 +190,9 @@ internal sealed partial class Connection(WebSocket socket, GatewaySettings setti
                     buffer = bigger;
                 }
 
-                var result = await socket.ReceiveAsync(buffer.AsMemory(length), _readAbort.Token);
+                // Never ask for more than the limit (+ 1): the pool may hand out a bigger array, and a read into the
+                // whole of it waits for that much of an over-long frame before its length can be refused.
+                var result = await socket.ReceiveAsync(buffer.AsMemory(length, Math.Min(buffer.Length, MaxFrameBytes + 1) - length), _readAbort.Token);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     Close((int)WebSocketCloseStatus.NormalClosure, string.Empty);
