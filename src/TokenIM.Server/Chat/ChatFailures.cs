@@ -18,7 +18,7 @@ internal static class ChatFailures
         new(ErrorCode.UserNotFound, $"No such user: {string.Join(", ", userIds)}.");
 
     public static Failure StoreUnavailable { get; } =
-        new(ErrorCode.StoreUnavailable, "The conversation's storage is unreachable for now; resend with the same clientMsgId later.")
+        new(ErrorCode.StoreUnavailable, "The storage for this request is unreachable for now; retry later (a message with the same clientMsgId).")
         {
             RetryAfter = TimeSpan.FromSeconds(2),
         };

@@ -136,7 +136,7 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
             // A shard (or the directory) is down: the request fails cleanly and other conversations keep working.
             LogStoreUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, exception.Message);
             var failure = ChatFailures.StoreUnavailable;
-            await Problems.WriteAsync(httpContext, failure.Code, "The storage for this request is unreachable for now; retry later.", failure.RetryAfter);
+            await Problems.WriteAsync(httpContext, failure.Code, failure.Detail, failure.RetryAfter);
             return true;
         }
 

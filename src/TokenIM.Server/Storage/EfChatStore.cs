@@ -179,37 +179,32 @@ internal sealed partial class EfChatStore(StoreShards shards, UserConversationIn
     {
         try
         {
-            return (await cache.GetAudienceAsync(userId, async () =>
-            {
-                var shardsOfUser = await index.ShardsOfAsync(userId, cancellationToken);
-                var audiences = await Task.WhenAll(shardsOfUser.Select(shard => AudienceOnShardAsync(shard, userId, maxGroupSize, cancellationToken)));
-                return audiences.Length == 1 ? audiences[0] : [.. audiences.SelectMany(a => a).Distinct(StringComparer.Ordinal)];
-            }))!;
+            return (await cache.GetAudienceAsync(userId, async () => await LoadAudienceAsync(userId, maxGroupSize, skipUnreachable: false, cancellationToken)))!;
         }
         catch (Exception e) when (StoreUnavailableException.IsUnreachable(e))
         {
-            IReadOnlyList<Shard> reachable;
-            try
-            {
-                reachable = await index.ShardsOfAsync(userId, cancellationToken);
-            }
-            catch (Exception home) when (StoreUnavailableException.IsUnreachable(home))
-            {
-                return [];
-            }
+            return await LoadAudienceAsync(userId, maxGroupSize, skipUnreachable: true, cancellationToken);
+        }
+    }
 
-            var audiences = await Task.WhenAll(reachable.Select(async shard =>
-            {
-                try
-                {
-                    return await AudienceOnShardAsync(shard, userId, maxGroupSize, cancellationToken);
-                }
-                catch (Exception down) when (StoreUnavailableException.IsUnreachable(down))
-                {
-                    return [];
-                }
-            }));
-            return [.. audiences.SelectMany(a => a).Distinct(StringComparer.Ordinal)];
+    private async Task<IReadOnlyList<string>> LoadAudienceAsync(string userId, int maxGroupSize, bool skipUnreachable, CancellationToken cancellationToken)
+    {
+        var shardsOfUser = await OrWhenUnreachableAsync(() => index.ShardsOfAsync(userId, cancellationToken), skipUnreachable, []);
+        var audiences = await Task.WhenAll(shardsOfUser.Select(shard =>
+            OrWhenUnreachableAsync(() => AudienceOnShardAsync(shard, userId, maxGroupSize, cancellationToken), skipUnreachable, [])));
+        return audiences.Length == 1 ? audiences[0] : [.. audiences.SelectMany(a => a).Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>The read's result, or <paramref name="fallback"/> when <paramref name="skipUnreachable"/> and its database is unreachable.</summary>
+    private static async Task<T> OrWhenUnreachableAsync<T>(Func<Task<T>> read, bool skipUnreachable, T fallback)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (Exception e) when (skipUnreachable && StoreUnavailableException.IsUnreachable(e))
+        {
+            return fallback;
         }
     }
 
