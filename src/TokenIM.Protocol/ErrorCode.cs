@@ -102,6 +102,26 @@ public sealed record ErrorCode(string Code, int Status, string Title, string Cli
     public static readonly ErrorCode InternalError = new("internal_error", 500, "An unexpected error occurred.",
         "Retry later with the same idempotency key (clientMsgId); report it if it persists.");
 
+    /// <summary>The server API's key is missing, malformed, unknown or revoked (server API only).</summary>
+    public static readonly ErrorCode InvalidApiKey = new("invalid_api_key", 401, "The API key is not valid.",
+        "Check the key sent as `Authorization: Bearer tim_…`; a revoked key stays refused, so create a new one.");
+
+    /// <summary>The API key lacks the scope the route needs; <c>detail</c> names it (server API only).</summary>
+    public static readonly ErrorCode InsufficientScope = new("insufficient_scope", 403, "The API key lacks the scope this needs.",
+        "Do not retry with this key: create one with the scope named in `detail`.");
+
+    /// <summary>No API key with that id.</summary>
+    public static readonly ErrorCode ApiKeyNotFound = new("api_key_not_found", 404, "The API key does not exist.",
+        "Check the key id against the key list.");
+
+    /// <summary>Another user already has that external id.</summary>
+    public static readonly ErrorCode ExternalIdTaken = new("external_id_taken", 409, "The external id belongs to another user.",
+        "Look the user up by the external id instead of creating it again.");
+
+    /// <summary>The account is disabled: sign-in and minted tokens are refused, and every session has ended.</summary>
+    public static readonly ErrorCode UserDisabled = new("user_disabled", 403, "The account is disabled.",
+        "Do not retry; tell the user the account is disabled. Only the app's operator can enable it again.");
+
     /// <summary>Every code, in catalogue order: the source of the error table in docs/protocol.md.</summary>
     public static IReadOnlyList<ErrorCode> All { get; } =
     [
@@ -109,6 +129,7 @@ public sealed record ErrorCode(string Code, int Status, string Title, string Cli
         InvalidCredentials, InvalidRefreshToken, UsernameTaken, PermissionDenied, UserNotFound,
         ConversationNotFound, SessionNotFound, NotFound, MethodNotAllowed, ConversationIsDirect, GroupFull,
         RateLimited, UnknownOp, TooManyConnections, StoreUnavailable, InternalError,
+        InvalidApiKey, InsufficientScope, ApiKeyNotFound, ExternalIdTaken, UserDisabled,
     ];
 
     /// <summary>The catalogue entry for a wire code, or null for a code this version does not know (treat it by its HTTP status).</summary>

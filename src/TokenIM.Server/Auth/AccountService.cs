@@ -79,6 +79,9 @@ internal sealed partial class AccountService(
             return s_invalidCredentials;
         }
 
+        // Told only to someone who knows the password, so it reveals nothing about the account to others.
+        if (user.DisabledAt is not null)
+            return ServerUserService.Disabled;
         if (check == PasswordCheck.CorrectNeedsRehash)
             await store.UpdateUserAsync(user.Id, await hasher.HashAsync(request.Password, cancellationToken), null, cancellationToken);
         return await sessions.StartAsync(user, deviceName!, address, cancellationToken);

@@ -16,11 +16,17 @@ internal static class AuthServiceCollectionExtensions
         services.AddSingleton<IAccountStore, EfAccountStore>();
         services.AddSingleton<SessionService>();
         services.AddSingleton<AccountService>();
+        services.AddSingleton<IApiKeyStore, EfApiKeyStore>();
+        services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<ServerUserService>();
         services.AddHostedService<AuthHousekeeping>();
         services.AddHostedService<SessionRevocations>();
         services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
-        services.AddAuthorization();
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization(o => o.AddPolicy(ApiKeyAuthenticationHandler.PolicyName, policy => policy
+            .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
+            .RequireAuthenticatedUser()));
         return services;
     }
 

@@ -115,6 +115,8 @@ internal sealed partial class SessionService(
                 continue; // a parallel refresh won; decide again against what it wrote
             cache.Remove(session.Id);
             var user = await store.FindUserAsync(session.UserId, cancellationToken);
+            if (user?.DisabledAt is not null)
+                return ServerUserService.Disabled;
             return user is null ? invalid : Respond(user, session, token);
         }
 

@@ -59,6 +59,7 @@ internal static class HostingExtensions
         }));
         services.AddTokenImRateLimiting();
         services.AddTokenImHealth();
+        services.AddTokenImLocalSocket();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<TokenImOptions>>((forwarded, options) =>
         {
             // No configured proxy means no forwarded header is believed at all. Not just empty lists: the middleware
@@ -163,7 +164,7 @@ internal sealed class TokenImOptionsValidator : IValidateOptions<TokenImOptions>
         [
             ("Tokens", options.Tokens), ("Passwords", options.Passwords), ("RateLimits", options.RateLimits), ("Limits", options.Limits),
             ("Network", options.Network), ("Storage", options.Storage), ("Storage:Postgres", options.Storage.Postgres),
-            ("Gateway", options.Gateway), ("Bus", options.Bus), ("Health", options.Health),
+            ("Gateway", options.Gateway), ("Bus", options.Bus), ("Health", options.Health), ("Admin", options.Admin),
         ];
         foreach (var (sectionName, section) in sections)
         {
@@ -191,6 +192,9 @@ internal sealed class TokenImOptionsValidator : IValidateOptions<TokenImOptions>
                 failures.Add("TokenIM:Storage:Postgres:Shards needs at least one connection string, and none empty, when TokenIM:Storage:Provider is Postgres.");
         }
 
+        // sun_path holds 108 bytes with its terminating zero.
+        if (LocalAdminSocket.PathOf(options) is { } socket && System.Text.Encoding.UTF8.GetByteCount(socket) > 107)
+            failures.Add($"TokenIM:Admin:LocalSocket: the Unix socket path '{socket}' is longer than 107 bytes; set a shorter one, or empty to turn it off.");
         if (options.Tokens.SessionIdleLifetime > options.Tokens.SessionLifetime)
             failures.Add("TokenIM:Tokens:SessionIdleLifetime must not exceed TokenIM:Tokens:SessionLifetime.");
         if (options.Bus.PresenceNodeTimeout < options.Bus.PresenceHeartbeat * 2)

@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using TokenIM.Protocol;
+using TokenIM.Server.Auth;
 using TokenIM.Server.Bus;
 using TokenIM.Server.Http;
 
@@ -19,6 +20,9 @@ internal static class RateLimiting
 
     /// <summary>Registration, per client address.</summary>
     public const string Register = "register";
+
+    /// <summary>Server API requests, per API key; the local admin socket is not limited.</summary>
+    public const string ServerApi = "server-api";
 
     public static IServiceCollection AddTokenImRateLimiting(this IServiceCollection services)
     {
@@ -42,6 +46,9 @@ internal static class RateLimiting
             limiter.AddPolicy(Register, context => limits.Enabled
                 ? Partition(shared, Register, AddressOf(context), limits.RegistrationsPerAddressPerHour, TimeSpan.FromHours(1), segments: 12)
                 : RateLimitPartition.GetNoLimiter(string.Empty));
+            limiter.AddPolicy(ServerApi, context => limits.Enabled && ApiKeyOf(context) is { } key
+                ? Partition(shared, ServerApi, key, limits.ServerApiRequestsPerKeyPerMinute, TimeSpan.FromMinutes(1), segments: 6)
+                : RateLimitPartition.GetNoLimiter(string.Empty));
         });
         return services;
     }
@@ -59,6 +66,10 @@ internal static class RateLimiting
             });
             return shared is null ? local : new SharedWindowLimiter(shared, policy, address, limit, window, local);
         });
+
+    // The authenticated key's id (authorization ran before the limiter); null for the local socket.
+    private static string? ApiKeyOf(HttpContext context) =>
+        context.User.FindFirst(ApiKeyAuthenticationHandler.KeyIdClaim)?.Value is { } key && key != ApiKeyAuthenticationHandler.LocalKeyId ? key : null;
 
     /// <summary>The client address after the forwarded-headers middleware (which trusts only configured proxies).</summary>
     public static string AddressOf(HttpContext context) => (context.Connection.RemoteIpAddress ?? IPAddress.None).ToString();

@@ -44,6 +44,8 @@ internal sealed class TokenImOptions
     public BusSettings Bus { get; set; } = new();
 
     public HealthSettings Health { get; set; } = new();
+
+    public AdminSettings Admin { get; set; } = new();
 }
 
 internal sealed class TokenSettings
@@ -102,6 +104,10 @@ internal sealed class RateLimitSettings
     /// <summary>Messages one user may send per second, sustained; bursts of twice that pass. The default is 20.</summary>
     [Range(1, 1_000_000)]
     public int MessagesPerUserPerSecond { get; set; } = 20;
+
+    /// <summary>Server API requests one API key may make in a minute (the local admin socket is not limited). The default is 1,200.</summary>
+    [Range(1, 10_000_000)]
+    public int ServerApiRequestsPerKeyPerMinute { get; set; } = 1200;
 }
 
 internal sealed class LimitSettings
@@ -265,4 +271,14 @@ internal sealed class HealthSettings
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan DrainDelay { get; set; } = TimeSpan.Zero;
+}
+
+internal sealed class AdminSettings
+{
+    /// <summary>
+    /// The path of the local admin socket, a Unix domain socket (mode 0600) on which the server API takes requests
+    /// without an API key and with every scope; <c>tokenim admin --local</c> uses it. An empty value turns it off. The
+    /// default is <c>admin.sock</c> in the data directory.
+    /// </summary>
+    public string? LocalSocket { get; set; }
 }

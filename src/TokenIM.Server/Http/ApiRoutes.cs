@@ -12,6 +12,7 @@ internal static class ApiRoutes
         api.MapUsersApi();
         api.MapConversationsApi();
         api.MapDiagnosticsApi();
+        api.MapServerApi();
         app.MapJwksApi();
         return app;
     }

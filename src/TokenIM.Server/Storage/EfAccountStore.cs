@@ -64,6 +64,52 @@ internal sealed class EfAccountStore(Func<TokenImDbContext> createContext) : IAc
             .SetProperty(u => u.DisplayName, u => displayName ?? u.DisplayName), cancellationToken);
     }
 
+    public async Task<UserEntity?> FindUserByExternalIdAsync(string externalId, CancellationToken cancellationToken)
+    {
+        await using var db = createContext();
+        return await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.ExternalId == externalId, cancellationToken);
+    }
+
+    public async Task<bool> TryAddUserAsync(UserEntity user, CancellationToken cancellationToken)
+    {
+        await using var db = createContext();
+        db.Users.Add(user);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            db.ChangeTracker.Clear();
+            return false;
+        }
+    }
+
+    public async Task<bool> TrySetExternalIdAsync(string userId, string? externalId, CancellationToken cancellationToken)
+    {
+        await using var db = createContext();
+        try
+        {
+            await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(set => set.SetProperty(u => u.ExternalId, externalId), cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (DbErrors.IsUniqueViolationError(e))
+        {
+            return false;
+        }
+    }
+
+    public async Task<bool> SetDisabledAsync(string userId, long? disabledAt, CancellationToken cancellationToken)
+    {
+        await using var db = createContext();
+        var users = db.Users.Where(u => u.Id == userId);
+        var updated = disabledAt is null
+            ? await users.ExecuteUpdateAsync(set => set.SetProperty(u => u.DisabledAt, (long?)null), cancellationToken)
+            : await users.ExecuteUpdateAsync(set => set.SetProperty(u => u.DisabledAt, u => u.DisabledAt ?? disabledAt), cancellationToken);
+        return updated > 0;
+    }
+
     public async Task CreateSessionAsync(SessionEntity session, RefreshTokenEntity refreshToken, CancellationToken cancellationToken)
     {
         await using var db = createContext();

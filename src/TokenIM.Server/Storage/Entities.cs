@@ -11,10 +11,40 @@ internal sealed class UserEntity
 
     public required string DisplayName { get; set; }
 
-    /// <summary>Self-describing: algorithm, parameters, salt and hash (see PasswordHasher).</summary>
+    /// <summary>Self-describing: algorithm, parameters, salt and hash (see PasswordHasher). Empty for a user made by the server API without a password: no password matches it.</summary>
     public required string PasswordHash { get; set; }
 
     public long CreatedAt { get; init; }
+
+    /// <summary>The app's own id of the user (server API); unique when set.</summary>
+    public string? ExternalId { get; set; }
+
+    /// <summary>When the server API disabled the user: sign-in, refresh and minted tokens are refused.</summary>
+    public long? DisabledAt { get; set; }
+
+    /// <summary>A bot user (reserved for the bots of the server API).</summary>
+    public bool IsBot { get; init; }
+}
+
+/// <summary>A server API key. The token is <c>tim_{Id}_{secret}</c>; only the secret's SHA-256 is stored.</summary>
+internal sealed class ApiKeyEntity
+{
+    public required string Id { get; init; }
+
+    public required string Name { get; init; }
+
+    /// <summary>Space-separated scopes (see ServerScopes).</summary>
+    public required string Scopes { get; init; }
+
+    /// <summary>SHA-256 of the secret's bytes; the secret itself is never stored.</summary>
+    public required byte[] SecretHash { get; init; }
+
+    public long CreatedAt { get; init; }
+
+    /// <summary>Written at most once a minute per key, so a busy key does not write on every request.</summary>
+    public long? LastUsedAt { get; set; }
+
+    public long? RevokedAt { get; set; }
 }
 
 internal sealed class SessionEntity

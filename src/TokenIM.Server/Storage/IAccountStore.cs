@@ -20,6 +20,17 @@ internal interface IAccountStore
 
     Task UpdateUserAsync(string userId, string? passwordHash, string? displayName, CancellationToken cancellationToken);
 
+    Task<UserEntity?> FindUserByExternalIdAsync(string externalId, CancellationToken cancellationToken);
+
+    /// <summary>Creates a user without a session (server API); false when the username or external id is taken.</summary>
+    Task<bool> TryAddUserAsync(UserEntity user, CancellationToken cancellationToken);
+
+    /// <summary>Sets or (with null) clears the external id; false when another user has it.</summary>
+    Task<bool> TrySetExternalIdAsync(string userId, string? externalId, CancellationToken cancellationToken);
+
+    /// <summary>Sets <see cref="UserEntity.DisabledAt"/> (null enables); a disabled user keeps the first time. False when there is no such user.</summary>
+    Task<bool> SetDisabledAsync(string userId, long? disabledAt, CancellationToken cancellationToken);
+
     Task CreateSessionAsync(SessionEntity session, RefreshTokenEntity refreshToken, CancellationToken cancellationToken);
 
     Task<SessionEntity?> FindSessionAsync(string sessionId, CancellationToken cancellationToken);

@@ -14,6 +14,8 @@ internal abstract class TokenImDbContext(DbContextOptions options) : DbContext(o
 
     public DbSet<RefreshTokenEntity> RefreshTokens => Set<RefreshTokenEntity>();
 
+    public DbSet<ApiKeyEntity> ApiKeys => Set<ApiKeyEntity>();
+
     public DbSet<ConversationEntity> Conversations => Set<ConversationEntity>();
 
     public DbSet<MemberEntity> Members => Set<MemberEntity>();
@@ -37,6 +39,19 @@ internal abstract class TokenImDbContext(DbContextOptions options) : DbContext(o
             e.HasIndex(u => u.Username).IsUnique();
             e.Property(u => u.Username).HasMaxLength(32);
             e.Property(u => u.DisplayName).HasMaxLength(64);
+            // Unique where set: both providers let any number of rows leave it null.
+            e.HasIndex(u => u.ExternalId).IsUnique();
+            e.Property(u => u.ExternalId).HasMaxLength(128);
+        });
+
+        modelBuilder.Entity<ApiKeyEntity>(e =>
+        {
+            // Account-side, like users: on the directory database.
+            e.ToTable("api_keys");
+            e.HasKey(k => k.Id);
+            e.Property(k => k.Id).HasMaxLength(32);
+            e.Property(k => k.Name).HasMaxLength(64);
+            e.Property(k => k.Scopes).HasMaxLength(256);
         });
 
         modelBuilder.Entity<SessionEntity>(e =>

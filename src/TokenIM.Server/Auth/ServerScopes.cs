@@ -1,0 +1,23 @@
+namespace TokenIM.Server.Auth;
+
+/// <summary>
+/// What a server API key may do. A fixed list with no wildcard: a key names each scope it needs, so a leaked key
+/// can do no more than its list. <c>conversations:write</c> and <c>messages:write</c> are for the conversation and
+/// bot routes of a later increment; keys may already carry them.
+/// </summary>
+internal static class ServerScopes
+{
+    public const string UsersRead = "users:read";
+    public const string UsersWrite = "users:write";
+    public const string TokensMint = "tokens:mint";
+    public const string SessionsRevoke = "sessions:revoke";
+    public const string ConversationsWrite = "conversations:write";
+    public const string MessagesWrite = "messages:write";
+    public const string ApiKeysManage = "apikeys:manage";
+
+    /// <summary>Every scope, in documentation order.</summary>
+    public static IReadOnlyList<string> All { get; } =
+        [UsersRead, UsersWrite, TokensMint, SessionsRevoke, ConversationsWrite, MessagesWrite, ApiKeysManage];
+
+    public static bool IsKnown(string scope) => All.Contains(scope, StringComparer.Ordinal);
+}

@@ -1,0 +1,35 @@
+using TokenIM.Protocol;
+using TokenIM.Server.Auth;
+using TokenIM.Server.Hosting;
+
+namespace TokenIM.Server.Http;
+
+/// <summary>
+/// The server API (<c>/api/v1/server/…</c>): for an app's backend, authenticated by API keys only
+/// (<see cref="ApiKeyAuthenticationHandler"/>), each route needing exactly one scope.
+/// </summary>
+internal static class ServerApi
+{
+    public const string Path = "/server";
+
+    public static void MapServerApi(this RouteGroupBuilder api)
+    {
+        var server = api.MapGroup(Path)
+            .RequireAuthorization(ApiKeyAuthenticationHandler.PolicyName)
+            .RequireRateLimiting(RateLimiting.ServerApi);
+        server.MapServerUsersApi();
+        server.MapServerApiKeysApi();
+    }
+
+    /// <summary>Requires <paramref name="scope"/> of the caller's key; without it the answer is <c>403 insufficient_scope</c> naming it.</summary>
+    public static RouteHandlerBuilder RequireScope(this RouteHandlerBuilder route, string scope) => route
+        .WithMetadata(new RequiredScope(scope))
+        .WithDescription($"Needs an API key with the scope `{scope}`.")
+        .AddEndpointFilter(async (context, next) =>
+            context.HttpContext.User.HasClaim(ApiKeyAuthenticationHandler.ScopeClaim, scope)
+                ? await next(context)
+                : new Failure(ErrorCode.InsufficientScope, $"This API key lacks the scope '{scope}'.").ToProblem());
+}
+
+/// <summary>The scope a server API route needs (endpoint metadata: tests check every route has exactly one).</summary>
+internal sealed record RequiredScope(string Scope);
