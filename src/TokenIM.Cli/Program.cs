@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TokenIM.Cli.Admin;
 using TokenIM.Cli.Bench;
 using TokenIM.Cli.Chat;
 
@@ -14,6 +15,7 @@ internal static class TokenImCli
         var root = new RootCommand("TokenIM command line: chat from a terminal, administer and measure a server.");
         root.Subcommands.Add(ChatCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(AdminCommand.Create());
         return root;
     }
 }

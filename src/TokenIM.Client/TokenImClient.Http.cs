@@ -88,7 +88,7 @@ public sealed partial class TokenImClient
         ?? throw new TokenImApiException(Unexpected(response, "The response had no body."));
 
     /// <summary>The Problem Details of a refused request, or a stand-in when the body is not one (a proxy's page).</summary>
-    private static async Task<TokenImApiException> ErrorFromAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    internal static async Task<TokenImApiException> ErrorFromAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         ProblemDto? problem = null;
         if (response.Content.Headers.ContentType?.MediaType is "application/problem+json" or "application/json")
