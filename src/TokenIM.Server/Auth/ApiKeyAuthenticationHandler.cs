@@ -55,6 +55,12 @@ internal sealed class ApiKeyAuthenticationHandler(
         return Problems.WriteAsync(Context, ErrorCode.InvalidApiKey, detail);
     }
 
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        var scope = Context.GetEndpoint()?.Metadata.GetMetadata<RequiredScope>()?.Scope;
+        return Problems.WriteAsync(Context, ErrorCode.InsufficientScope, $"This API key lacks the scope '{scope}'.");
+    }
+
     private static AuthenticateResult Success(string keyId, IEnumerable<string> scopes)
     {
         var identity = new ClaimsIdentity(

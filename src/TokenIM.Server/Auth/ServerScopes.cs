@@ -21,3 +21,6 @@ internal static class ServerScopes
 
     public static bool IsKnown(string scope) => All.Contains(scope, StringComparer.Ordinal);
 }
+
+/// <summary>The scope a server API route needs: endpoint metadata, read to name it in a 403 (and by the tests, which check every route has exactly one).</summary>
+internal sealed record RequiredScope(string Scope);
