@@ -19,6 +19,8 @@ public abstract class StoreFixture : IAsyncLifetime
 
     internal IAccountStore Accounts => Services.GetRequiredService<IAccountStore>();
 
+    internal IApiKeyStore ApiKeys => Services.GetRequiredService<IApiKeyStore>();
+
     private IServiceProvider Services => (_factory ?? throw new InvalidOperationException(SkipReason ?? "Not started.")).Services;
 
     /// <summary>The server, configured but not started; null when <see cref="SkipReason"/> is set.</summary>
