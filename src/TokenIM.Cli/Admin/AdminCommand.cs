@@ -79,6 +79,8 @@ internal sealed class AdminConnection
             catch (TokenImApiException e)
             {
                 await result.InvocationConfiguration.Error.WriteLineAsync($"error: {e.Message}");
+                foreach (var (field, messages) in e.Errors ?? new Dictionary<string, string[]>())
+                    await result.InvocationConfiguration.Error.WriteLineAsync($"  {field}: {string.Join(' ', messages)}");
                 return 1;
             }
             catch (Exception e) when (e is HttpRequestException or SocketException)
