@@ -87,7 +87,25 @@ internal static class RestRouteTable
         // Outside the conversation model.
         new("GET /api/v1/diagnostics", false, (_, _) => [new(s_get, "/api/v1/diagnostics?collect=true", null, null)]),
         new("GET /.well-known/jwks.json", false, (_, _) => [new(s_get, "/.well-known/jwks.json", null, null)]),
+
+        // The server API takes API keys only, never a user's access token: a signed-in user is refused before anything else.
+        // RequiresAuth is false because no *user* token is needed; without a key it answers 401 invalid_api_key (ServerApiAuthTests).
+        new("POST /api/v1/server/users", false, (_, a) => [new(s_post, "/api/v1/server/users", new ServerCreateUserRequest($"{a.Username}-srv", null), ServerOnly)]),
+        new("GET /api/v1/server/users/{id}", false, (w, _) => [new(s_get, $"{Server}/users/{w.Owner.Id}", null, ServerOnly)]),
+        new("PATCH /api/v1/server/users/{id}", false, (w, _) => [new(s_patch, $"{Server}/users/{w.Owner.Id}", new ServerUpdateUserRequest("taken over"), ServerOnly)]),
+        new("GET /api/v1/server/users/by-external-id/{externalId}", false, (_, _) => [new(s_get, $"{Server}/users/by-external-id/victim", null, ServerOnly)]),
+        new("POST /api/v1/server/users/{id}/disable", false, (w, _) => [new(s_post, $"{Server}/users/{w.Owner.Id}/disable", null, ServerOnly)]),
+        new("POST /api/v1/server/users/{id}/enable", false, (w, _) => [new(s_post, $"{Server}/users/{w.Owner.Id}/enable", null, ServerOnly)]),
+        new("POST /api/v1/server/users/{id}/tokens", false, (w, _) => [new(s_post, $"{Server}/users/{w.Owner.Id}/tokens", new MintTokenRequest(), ServerOnly)]),
+        new("POST /api/v1/server/users/{id}/sign-out", false, (w, _) => [new(s_post, $"{Server}/users/{w.Owner.Id}/sign-out", null, ServerOnly)]),
+        new("POST /api/v1/server/api-keys", false, (_, _) => [new(s_post, $"{Server}/api-keys", new CreateApiKeyRequest("mine", ["users:read"]), ServerOnly)]),
+        new("GET /api/v1/server/api-keys", false, (_, _) => [new(s_get, $"{Server}/api-keys", null, ServerOnly)]),
+        new("DELETE /api/v1/server/api-keys/{id}", false, (_, _) => [new(s_delete, $"{Server}/api-keys/0123456789abcdef0123456789abcdef", null, ServerOnly)]),
     ];
+
+    private const string Server = "/api/v1/server";
+
+    private static ErrorCode ServerOnly => ErrorCode.InvalidApiKey;
 
     private static ErrorCode NotFound => ErrorCode.ConversationNotFound;
 
