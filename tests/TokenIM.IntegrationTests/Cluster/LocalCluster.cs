@@ -124,9 +124,6 @@ public sealed class LocalCluster : IAsyncLifetime
     /// <summary>Starts node <paramref name="n"/> again with its environment file; returns once HAProxy sees all three nodes up.</summary>
     public Task StartNodeAsync(int n) => RunOrFailAsync("start-node", n.ToString(CultureInfo.InvariantCulture));
 
-    /// <summary>The run directory's file <paramref name="name"/> (a node's log, say).</summary>
-    public string RunFile(string name) => Path.Combine(_runDirectory, name);
-
     /// <summary>Kills Redis if it runs and starts it again on its port, empty (it keeps nothing on disk).</summary>
     public Task RestartRedisAsync() => RunOrFailAsync("restart-redis");
 
