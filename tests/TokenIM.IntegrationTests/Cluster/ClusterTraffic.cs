@@ -47,7 +47,7 @@ public sealed class ClusterTraffic : IAsyncDisposable
 
     public int Acked => Volatile.Read(ref _ackedCount);
 
-    /// <summary>Sends refused with <c>store_unavailable</c> (and retried) so far.</summary>
+    /// <summary>Sends refused with <c>store_unavailable</c> (and resent by the SDK) so far.</summary>
     public int RefusedUnavailable => Volatile.Read(ref _unavailable);
 
     /// <summary>Sends made so far, acked or not.</summary>
@@ -72,6 +72,16 @@ public sealed class ClusterTraffic : IAsyncDisposable
             return new ClusterPair(a, b, conversation.Id);
         }));
         var traffic = new ClusterTraffic(made);
+        foreach (var device in traffic.Devices)
+        {
+            // The SDK resends these itself (same clientMsgId, after the server's wait): counted, not handled.
+            device.Realtime.SendDeferred += (_, e) =>
+            {
+                if (e.Code == ErrorCode.StoreUnavailable.Code)
+                    Interlocked.Increment(ref traffic._unavailable);
+            };
+        }
+
         await Task.WhenAll(traffic.Devices.Select(d => d.ConnectAsync()));
         return traffic;
     }
@@ -260,12 +270,6 @@ public sealed class ClusterTraffic : IAsyncDisposable
             {
                 // The burst of resends after a reconnect can exceed the user's send rate; a refused send is no longer
                 // the SDK's, so the application retries it, with the same clientMsgId, when the server says.
-                await Task.Delay(e.RetryAfter ?? TimeSpan.FromSeconds(1));
-            }
-            catch (TokenImApiException e) when (e.Code == ErrorCode.StoreUnavailable.Code)
-            {
-                // The database is unreachable: nothing was stored, and the protocol's answer is the same as above.
-                Interlocked.Increment(ref _unavailable);
                 await Task.Delay(e.RetryAfter ?? TimeSpan.FromSeconds(1));
             }
         }
