@@ -1,8 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using TokenIM.IntegrationTests.Chat;
 using TokenIM.Client;
+using TokenIM.IntegrationTests.Chat;
 using TokenIM.IntegrationTests.Infrastructure;
 using TokenIM.IntegrationTests.Realtime;
 using TokenIM.Protocol;
