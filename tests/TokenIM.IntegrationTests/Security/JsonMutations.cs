@@ -53,6 +53,9 @@ internal sealed record BodyMutation(string What, bool MustRefuse, Func<IReadOnly
 /// </summary>
 internal static class JsonMutations
 {
+    /// <summary>The deepest JSON the server reads (System.Text.Json's default): a member's value starts one level down.</summary>
+    private const int MaxDepth = 64;
+
     private static readonly string[] s_extraNames = ["__proto__", "constructor", "$where", "isAdmin", "senderId", "createdAt", "x"];
 
     public static Gen<BodyMutation> For(IReadOnlyList<FuzzField> fields)
@@ -74,7 +77,7 @@ internal static class JsonMutations
             (2, field.SelectMany(f => FuzzValues.Nested.Select(raw => Replace(f, raw, true, $"{f.Name} nested {raw.Length / 2} deep")))),
             (2, Gen.Select(Gen.OneOf(s_extraNames.Select(Gen.Const).ToArray()), FuzzValues.String, FuzzValues.Nested, Gen.Bool, (name, s, nested, deep) =>
                 deep
-                    ? new BodyMutation($"extra {name} nested {nested.Length / 2} deep", false, members => BodyMutation.Object([.. members, new(name, nested)]))
+                    ? new BodyMutation($"extra {name} nested {nested.Length / 2} deep", nested.Length / 2 >= MaxDepth, members => BodyMutation.Object([.. members, new(name, nested)]))
                     : new BodyMutation($"extra {name} = {Short(s)}", false, members => BodyMutation.Object([.. members, new(name, FuzzValues.Literal(s))])))),
             (2, field.SelectMany(f => FuzzValues.String.Select(s => new BodyMutation(
                 $"{f.Name} twice, then {Short(s)}", false, members => BodyMutation.Object([.. members, new(f.Name, FuzzValues.Literal(s))]))))),

@@ -29,7 +29,7 @@ public sealed class MessageFuzzRestTests(LiveTokenImFactory factory) : IClassFix
 
     private sealed class Tally
     {
-        public int Cases, ServerErrors, BadProblems, InvalidAccepted, InvalidStored, Resets, KestrelRefused;
+        public int Cases, MustRefuse, ServerErrors, BadProblems, InvalidAccepted, InvalidStored, Resets, KestrelRefused;
 
         public List<string> Failures { get; } = [];
     }
@@ -64,7 +64,7 @@ public sealed class MessageFuzzRestTests(LiveTokenImFactory factory) : IClassFix
         }
 
         await probe.RoundTripAsync();
-        Figures.Print($"message-fuzz-rest: seed={FuzzRun.Seed} cases={tally.Cases} routes={routes.Count} body_routes={routes.Count(r => r.Body is not null)} "
+        Figures.Print($"message-fuzz-rest: seed={FuzzRun.Seed} cases={tally.Cases} must_refuse={tally.MustRefuse} routes={routes.Count} body_routes={routes.Count(r => r.Body is not null)} "
             + $"5xx={tally.ServerErrors} non_problem_4xx={tally.BadProblems} invalid_accepted={tally.InvalidAccepted} invalid_stored={tally.InvalidStored} "
             + $"resets={tally.Resets} kestrel_refused={tally.KestrelRefused} probe_failures={probe.Failed}");
         Assert.True(tally.Failures.Count == 0, $"seed {FuzzRun.Seed} (TOKENIM_FUZZ_SEED replays it):{Environment.NewLine}{string.Join(Environment.NewLine, tally.Failures.Take(30))}");
@@ -158,6 +158,8 @@ public sealed class MessageFuzzRestTests(LiveTokenImFactory factory) : IClassFix
         }
 
         var what = $"{label}: {fuzz.What}";
+        if (mustRefuse)
+            tally.MustRefuse++;
         HttpResponseMessage response;
         try
         {

@@ -24,7 +24,7 @@ public sealed class MessageFuzzSocketTests(LiveTokenImFactory factory) : IClassF
 
     private sealed class Tally
     {
-        public int Cases, Crashes, Unanswered, InvalidAccepted, InvalidStored, UnknownCodes, UnexpectedCloses, Closes1009;
+        public int Cases, MustRefuse, Crashes, Unanswered, InvalidAccepted, InvalidStored, UnknownCodes, UnexpectedCloses, Closes1009;
 
         public List<string> Failures { get; } = [];
 
@@ -59,6 +59,8 @@ public sealed class MessageFuzzSocketTests(LiveTokenImFactory factory) : IClassF
                 foreach (var mutation in FuzzRun.Cases(JsonMutations.For(op.Fields), ++stream, s_casesPerOp))
                 {
                     var (json, mustRefuse) = mutation.Apply(op.Valid(context));
+                    if (mustRefuse || op.AlwaysRefused)
+                        tally.MustRefuse++;
                     var label = $"{op.Op}{(op.FirstFrame ? " (first frame)" : string.Empty)} case {index++} (stream {stream}): {mutation.What}";
                     if (op.FirstFrame)
                         await RunFirstFrameAsync(json, mustRefuse, tally, label);
@@ -80,7 +82,7 @@ public sealed class MessageFuzzSocketTests(LiveTokenImFactory factory) : IClassF
 
         await ReadBackAsync(fuzzer, group.Id, tally);
         await probe.RoundTripAsync();
-        Figures.Print($"message-fuzz-socket: seed={FuzzRun.Seed} cases={tally.Cases} ops={SocketFuzzOps.All.Count} 1011={tally.Crashes} unanswered={tally.Unanswered} "
+        Figures.Print($"message-fuzz-socket: seed={FuzzRun.Seed} cases={tally.Cases} must_refuse={tally.MustRefuse} ops={SocketFuzzOps.All.Count} 1011={tally.Crashes} unanswered={tally.Unanswered} "
             + $"invalid_accepted={tally.InvalidAccepted} invalid_stored={tally.InvalidStored} unknown_codes={tally.UnknownCodes} "
             + $"unexpected_closes={tally.UnexpectedCloses} closes_1009={tally.Closes1009} probe_failures={probe.Failed}");
         Assert.True(tally.Failures.Count == 0, $"seed {FuzzRun.Seed} (TOKENIM_FUZZ_SEED replays it):{Environment.NewLine}{string.Join(Environment.NewLine, tally.Failures.Take(30))}");
