@@ -127,6 +127,10 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
             var detail = code == ErrorCode.RequestTooLarge
                 ? "JSON bodies are limited to 64 KiB."
                 : "The request could not be read: the body must be a JSON object with the documented fields, and query values of the documented types.";
+            // The rest of an over-long body is never read, so the connection ends after this answer: say so, or a
+            // client reuses it and its next request fails without an answer.
+            if (code == ErrorCode.RequestTooLarge)
+                httpContext.Response.Headers.Connection = "close";
             await Problems.WriteAsync(httpContext, code, detail);
             return true;
         }
