@@ -59,6 +59,16 @@ internal static class HostingExtensions
         }));
         services.AddTokenImRateLimiting();
         services.AddTokenImHealth();
+        services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>().Configure<IOptions<TokenImOptions>>((kestrel, options) =>
+        {
+            // Slow and oversized requests must not hold connections: a client that trickles its headers or body, or
+            // opens connections and sends nothing, is cut off on these clocks (Security/ExhaustionTests).
+            var network = options.Value.Network;
+            kestrel.Limits.RequestHeadersTimeout = network.RequestHeadersTimeout;
+            kestrel.Limits.KeepAliveTimeout = network.KeepAliveTimeout;
+            kestrel.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(network.MinRequestBodyBytesPerSecond, network.RequestBodyGracePeriod);
+            kestrel.Limits.MaxRequestHeadersTotalSize = network.MaxRequestHeadersBytes;
+        });
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<TokenImOptions>>((forwarded, options) =>
         {
             // No configured proxy means no forwarded header is believed at all. Not just empty lists: the middleware
