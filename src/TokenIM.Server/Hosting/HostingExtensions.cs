@@ -98,7 +98,7 @@ internal static class HostingExtensions
         {
             // Answers the framework produces without a body (no route, wrong method) get a problem body too.
             var http = context.HttpContext;
-            var code = http.Response.StatusCode switch
+            var code = BodySizeLimit.BodyTimedOut(http) ? ErrorCode.RequestTimeout : http.Response.StatusCode switch
             {
                 StatusCodes.Status404NotFound => ErrorCode.NotFound,
                 StatusCodes.Status405MethodNotAllowed => ErrorCode.MethodNotAllowed,
@@ -133,10 +133,13 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
     {
         if (exception is BadHttpRequestException bad)
         {
-            var code = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? ErrorCode.RequestTooLarge : ErrorCode.MalformedRequest;
-            var detail = code == ErrorCode.RequestTooLarge
-                ? "JSON bodies are limited to 64 KiB."
-                : "The request could not be read: the body must be a JSON object with the documented fields, and query values of the documented types.";
+            // A body cut off by the minimum data rate is Kestrel's 408, not a malformed body (ExhaustionTests caught it as 400).
+            var (code, detail) = bad.StatusCode switch
+            {
+                StatusCodes.Status413PayloadTooLarge => (ErrorCode.RequestTooLarge, "JSON bodies are limited to 64 KiB."),
+                StatusCodes.Status408RequestTimeout => (ErrorCode.RequestTimeout, "The request body arrived too slowly."),
+                _ => (ErrorCode.MalformedRequest, "The request could not be read: the body must be a JSON object with the documented fields, and query values of the documented types."),
+            };
             await Problems.WriteAsync(httpContext, code, detail);
             return true;
         }
