@@ -1,7 +1,9 @@
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using TokenIM.IntegrationTests.Gateway;
 using TokenIM.IntegrationTests.Infrastructure;
 using TokenIM.Server.Delivery;
+using TokenIM.Server.Gateway;
 
 namespace TokenIM.IntegrationTests.Security;
 
@@ -98,7 +100,7 @@ public sealed partial class ExhaustionTests
     }
 
     [Fact]
-    public async Task Connect_OverPerUserAndPerNodeCaps_Refused4008OthersUndisturbedCapacityReturns()
+    public async Task Connect_OverPerUserAndPerNodeCaps_RefusedCleanlyOthersUndisturbedCapacityReturns()
     {
         const int PerUser = 3;
         const int PerNode = 6;
@@ -107,6 +109,7 @@ public sealed partial class ExhaustionTests
         server.Settings["TokenIM:Gateway:MaxConnections"] = $"{PerNode}";
         _ = server.BaseUri;
         var registry = server.Services.GetRequiredService<ConnectionRegistry>();
+        var lifetime = server.Services.GetRequiredService<GatewayLifetime>();
         var (a, b, c) = (await server.RegisterAsync(), await server.RegisterAsync(), await server.RegisterAsync());
         var wrongCode = 0;
 
@@ -120,14 +123,14 @@ public sealed partial class ExhaustionTests
             userRefused += await IsRefusedAsync(server, a, authFrame: i % 2 == 1) ? 1 : 0;
         wrongCode += OverUser - userRefused;
 
-        // The node: another user fills it, then two more users are refused.
+        // The node: another user fills it; then upgrades are refused before they are accepted, with a token or without.
         for (var i = 0; i < PerNode - PerUser; i++)
             held.Add(await server.OpenAsync(b));
-        const int OverNode = 3;
+        string?[] overNode = [c.Tokens.AccessToken, a.Tokens.AccessToken, null];
         var nodeRefused = 0;
-        for (var i = 0; i < OverNode; i++)
-            nodeRefused += await IsRefusedAsync(server, i == 0 ? c : a, authFrame: i == 2) ? 1 : 0;
-        wrongCode += OverNode - nodeRefused;
+        foreach (var token in overNode)
+            nodeRefused += await RawSocket.RefusedStatusAsync(server.BaseUri, token) == HttpStatusCode.TooManyRequests ? 1 : 0;
+        wrongCode += overNode.Length - nodeRefused;
 
         // The sockets within the caps never noticed.
         var undisturbed = 0;
@@ -137,22 +140,29 @@ public sealed partial class ExhaustionTests
             undisturbed++;
         }
 
-        // Capacity comes back as sockets close: one of a's lets a in again, then one of b's lets c in.
+        // Capacity comes back as sockets close: one of a's lets a in again. A socket still authenticating counts: one
+        // in the place of b's keeps c out until it goes.
         await held[0].DisposeAsync();
-        await WaitUntilAsync(() => registry.Count < PerNode);
+        await WaitUntilAsync(() => lifetime.OpenCount < PerNode);
         held[0] = await server.OpenAsync(a);
         await held[PerUser].DisposeAsync();
-        await WaitUntilAsync(() => registry.Count < PerNode);
+        await WaitUntilAsync(() => lifetime.OpenCount < PerNode);
+        var unauthenticated = await ExhaustionSocket.ConnectAsync(server.Port);
+        await WaitUntilAsync(() => lifetime.OpenCount == PerNode);
+        var unauthenticatedCounted = await RawSocket.RefusedStatusAsync(server.BaseUri, c.Tokens.AccessToken) == HttpStatusCode.TooManyRequests;
+        await unauthenticated.DisposeAsync();
+        await WaitUntilAsync(() => lifetime.OpenCount < PerNode);
         held[PerUser] = await server.OpenAsync(c);
         var capacityBack = registry.Count == PerNode && registry.Get(a.Id).Length == PerUser;
 
         Figures.Print($"exhaustion-caps: per_user_limit={PerUser} opened={PerUser + OverUser} refused={userRefused} node_limit={PerNode} "
-            + $"node_opened={PerNode + OverNode} node_refused={nodeRefused} wrong_code={wrongCode} undisturbed={undisturbed}/{PerNode} "
-            + $"capacity_back={capacityBack.ToString().ToLowerInvariant()}");
+            + $"node_opened={PerNode + overNode.Length} node_refused_429={nodeRefused} wrong_code={wrongCode} undisturbed={undisturbed}/{PerNode} "
+            + $"unauthenticated_counted={unauthenticatedCounted.ToString().ToLowerInvariant()} capacity_back={capacityBack.ToString().ToLowerInvariant()}");
         foreach (var socket in held)
             await socket.DisposeAsync();
         Assert.Equal(0, wrongCode);
         Assert.Equal(PerNode, undisturbed);
+        Assert.True(unauthenticatedCounted);
         Assert.True(capacityBack);
     }
 
