@@ -32,7 +32,9 @@ public sealed partial class ExhaustionTests
         await using var receiver2 = await server.OpenAsync(r2);
         await GatewayHelpers.SettleAsync(flooding, slowSocket, receiver1, receiver2);
         var slowConnection = Assert.IsType<Server.Gateway.Connection>(Assert.Single(registry.Get(slow.Id)));
-        var receiving = new[] { receiver1, receiver2 }.Select(CountUntilLastAsync).ToArray();
+        // The readers get a message each before the next is sent: only the slow member may fall behind, however busy the machine.
+        var delivered = new[] { new SemaphoreSlim(0), new SemaphoreSlim(0) };
+        var receiving = new[] { CountUntilLastAsync(receiver1, delivered[0]), CountUntilLastAsync(receiver2, delivered[1]) };
         var (heapBefore, workingSetBefore) = (Heap(), Environment.WorkingSet);
 
         // From here on the slow member reads nothing (a ClientWebSocket reads only when asked). After each ack the message's events are queued (they are
@@ -46,11 +48,15 @@ public sealed partial class ExhaustionTests
             sentAfterCut += slowConnection.IsClosing ? 1 : 0;
             await flooding.SendAckedAsync(group.Id, s_bigText, $"flood-{sent}", $"{sent}");
             maxQueued = Math.Max(maxQueued, registry.All().OfType<Server.Gateway.Connection>().Max(c => c.QueuedBytes));
+            foreach (var reader in delivered)
+                Assert.True(await reader.WaitAsync(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken), $"A reader did not get message {sent}.");
         }
 
         sent++;
         await flooding.SendAckedAsync(group.Id, "last", "flood-last", "last");
         var received = await Task.WhenAll(receiving);
+        foreach (var reader in delivered)
+            reader.Dispose();
         // Now it reads: what the kernel buffered before the cut, then the close frame, which could not get through before.
         var code = await slowSocket.ReceiveCloseAsync();
         await WaitUntilAsync(() => registry.Get(slow.Id).Length == 0);
@@ -68,14 +74,15 @@ public sealed partial class ExhaustionTests
         Assert.Equal(sent, (await flooder.GetConversationAsync(group.Id)).LastSeq);
     }
 
-    /// <summary>Reads messages until the one with text <c>last</c>; returns how many arrived.</summary>
-    private static async Task<int> CountUntilLastAsync(RawSocket socket)
+    /// <summary>Reads messages until the one with text <c>last</c>, signalling each; returns how many arrived.</summary>
+    private static async Task<int> CountUntilLastAsync(RawSocket socket, SemaphoreSlim delivered)
     {
         var count = 0;
         while (true)
         {
             var message = (await socket.ReceiveOpAsync("message")).GetProperty("message");
             count++;
+            delivered.Release();
             if (message.Str("text") == "last")
                 return count;
         }
@@ -105,8 +112,10 @@ public sealed partial class ExhaustionTests
         foreach (var peer in peers)
             await peer.CreateDirectAsync(watcher.Id);
 
-        // The watcher reads all the time, so its own client answers the server's pings.
+        // The watcher reads all the time, so its own client answers the server's pings. Settled first: a peer connecting
+        // while the watcher's own connect still gathers its online contacts would be announced twice.
         await using var watching = await server.OpenAsync(watcher);
+        await GatewayHelpers.SettleAsync(watching);
         var offline = new Dictionary<string, TimeSpan>();
         var online = 0;
         var clock = Stopwatch.StartNew();
