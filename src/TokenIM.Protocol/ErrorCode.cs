@@ -23,6 +23,10 @@ public sealed record ErrorCode(string Code, int Status, string Title, string Cli
     public static readonly ErrorCode RequestTooLarge = new("request_too_large", 413, "The request body is too large.",
         "Send less: JSON bodies are limited to 64 KiB.");
 
+    /// <summary>The body arrived too slowly (under the configured minimum rate once its grace period passed); the connection is closed.</summary>
+    public static readonly ErrorCode RequestTimeout = new("request_timeout", 408, "The request body arrived too slowly.",
+        "Retry on a new connection; a body should arrive at well over 240 bytes a second.");
+
     /// <summary>The access token is missing, malformed, badly signed or otherwise not acceptable.</summary>
     public static readonly ErrorCode InvalidToken = new("invalid_token", 401, "The access token is not valid.",
         "Refresh the access token with the refresh token; if that fails, sign in again.");
@@ -125,7 +129,7 @@ public sealed record ErrorCode(string Code, int Status, string Title, string Cli
     /// <summary>Every code, in catalogue order: the source of the error table in docs/protocol.md.</summary>
     public static IReadOnlyList<ErrorCode> All { get; } =
     [
-        ValidationFailed, MalformedRequest, RequestTooLarge, InvalidToken, TokenExpired, SessionRevoked,
+        ValidationFailed, MalformedRequest, RequestTooLarge, RequestTimeout, InvalidToken, TokenExpired, SessionRevoked,
         InvalidCredentials, InvalidRefreshToken, UsernameTaken, PermissionDenied, UserNotFound,
         ConversationNotFound, SessionNotFound, NotFound, MethodNotAllowed, ConversationIsDirect, GroupFull,
         RateLimited, UnknownOp, TooManyConnections, StoreUnavailable, InternalError,

@@ -83,18 +83,53 @@ public sealed partial class TokenImRealtimeClient
             send.Completion.TrySetResult(ack);
     }
 
-    /// <summary>An <c>error</c> answering a send: that send is refused and no longer resent.</summary>
+    /// <summary>
+    /// An <c>error</c> answering a send. A passing one (nothing was stored; the server says when to try again) keeps
+    /// the send and resends it after the wait; any other refuses it for good.
+    /// </summary>
     private bool FailSend(string? requestId, TokenImApiException error)
     {
         PendingSend? send;
+        var passing = error.Code is "store_unavailable" or "internal_error";
         lock (_lock)
         {
             if (requestId is null || !_sendsByRequest.Remove(requestId, out send))
                 return false;
-            _sends.Remove(send);
+            if (passing)
+                send.RequestId = null;
+            else
+                _sends.Remove(send);
         }
-        send.Completion.TrySetException(error);
+
+        if (!passing)
+        {
+            send.Completion.TrySetException(error);
+            return true;
+        }
+
+        SendDeferred?.Invoke(this, error);
+        var resend = new ResendTimer(this, send);
+        resend.Start(_time, error.RetryAfter ?? TimeSpan.FromSeconds(1));
         return true;
+    }
+
+    /// <summary>A deferred send's one resend, unless a reconnect has resent it (or it was acked or abandoned) first.</summary>
+    private sealed class ResendTimer(TokenImRealtimeClient client, PendingSend send)
+    {
+        private ITimer? _timer;
+
+        public void Start(TimeProvider time, TimeSpan after) =>
+            _timer = time.CreateTimer(_ => Fire(), null, after, Timeout.InfiniteTimeSpan);
+
+        private void Fire()
+        {
+            _timer?.Dispose();
+            lock (client._lock)
+            {
+                if (send.RequestId is null && client._sends.Contains(send) && client._sendsOpenOn is { } connection)
+                    client.TransmitLocked(connection, send);
+            }
+        }
     }
 
     private void Abandon(PendingSend send, CancellationToken cancellationToken)

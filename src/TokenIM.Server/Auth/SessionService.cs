@@ -30,6 +30,8 @@ internal sealed partial class SessionService(
     private const int MaxRefreshAttempts = 5;
     private static readonly TimeSpan s_cacheFor = TimeSpan.FromSeconds(30);
 
+    private readonly bool _sharedAcrossNodes = options.Value.Bus.Provider == "Redis";
+
     private TokenSettings Settings => options.Value.Tokens;
 
     /// <summary>Starts a session for a user who just proved who they are.</summary>
@@ -123,14 +125,20 @@ internal sealed partial class SessionService(
         return invalid;
     }
 
-    /// <summary>Checks the session behind a valid access token: alive, and the token's pair not void. Cached briefly; every change on this node invalidates.</summary>
+    /// <summary>
+    /// Checks the session behind a valid access token: alive, and the token's pair not void. On one node the session
+    /// is cached briefly and every change invalidates it at once. With several nodes it is read every time: another
+    /// node's revocation reaches this cache over the bus a few milliseconds after its 204, and a request in between
+    /// would still pass, where the protocol says a revoked session is refused at once (RevocationReachTests found it).
+    /// </summary>
     public async Task<Failure?> CheckAsync(AccessTokenClaims claims, CancellationToken cancellationToken)
     {
         // A token newer than the cached session was refreshed on another node: the cache is stale, read again.
-        if (!cache.TryGetValue(claims.SessionId, out SessionEntity? session) || (session is not null && claims.Generation > session.Generation))
+        if (_sharedAcrossNodes || !cache.TryGetValue(claims.SessionId, out SessionEntity? session) || (session is not null && claims.Generation > session.Generation))
         {
             session = await store.FindSessionAsync(claims.SessionId, cancellationToken);
-            cache.Set(claims.SessionId, session, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = s_cacheFor, Size = 1 });
+            if (!_sharedAcrossNodes)
+                cache.Set(claims.SessionId, session, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = s_cacheFor, Size = 1 });
         }
 
         if (session is not null && session.UserId != claims.UserId)

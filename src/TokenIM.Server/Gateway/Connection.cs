@@ -20,6 +20,7 @@ internal sealed partial class Connection(WebSocket socket, GatewaySettings setti
 {
     public const int MaxFrameBytes = 64 * 1024;
     private static readonly TimeSpan s_closeTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan s_unauthenticatedCloseTimeout = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan s_slowReaderTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Channel<ReadOnlyMemory<byte>> _outbox = Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new UnboundedChannelOptions { SingleReader = true });
@@ -251,9 +252,12 @@ internal sealed partial class Connection(WebSocket socket, GatewaySettings setti
                 Interlocked.Add(ref _queuedBytes, -frame.Length);
         }
 
+        // A socket that never authenticated gets a short close handshake: an honest client answers at once, one that stays
+        // mute would otherwise hold it 5 s past its AuthTimeout (ExhaustionTests).
+        var closeTimeout = UserId.Length == 0 ? s_unauthenticatedCloseTimeout : s_closeTimeout;
         if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
-            using var timeout = new CancellationTokenSource(s_closeTimeout, time);
+            using var timeout = new CancellationTokenSource(closeTimeout, time);
             try
             {
                 await socket.CloseOutputAsync((WebSocketCloseStatus)Volatile.Read(ref _closeCode), _closeReason, timeout.Token);
@@ -265,7 +269,7 @@ internal sealed partial class Connection(WebSocket socket, GatewaySettings setti
         }
 
         // The peer has a few seconds to answer the close; then the read loop is cut off.
-        _readAbort.CancelAfter(s_closeTimeout);
+        _readAbort.CancelAfter(closeTimeout);
     }
 
     public void Dispose()

@@ -52,7 +52,7 @@ internal sealed class FrameDispatcher(
 
             if (!TryGetString(opElement, out op!) || !TryGetId(root, out id))
             {
-                Error(connection, null, ErrorCode.MalformedRequest, "op and id must be valid Unicode strings.");
+                Error(connection, null, ErrorCode.MalformedRequest, "op and id must be strings of valid Unicode.");
                 return;
             }
 
@@ -228,10 +228,16 @@ internal sealed class FrameDispatcher(
         }
     }
 
+    /// <summary>
+    /// The optional <c>id</c>: absent or null is none; any other non-string is a wrong type, refused here because
+    /// <c>ping</c> reads no other field and would otherwise answer it as if it were absent.
+    /// </summary>
     private static bool TryGetId(JsonElement root, out string? id)
     {
         id = null;
-        return !root.TryGetProperty("id", out var element) || element.ValueKind != JsonValueKind.String || TryGetString(element, out id);
+        if (!root.TryGetProperty("id", out var element) || element.ValueKind == JsonValueKind.Null)
+            return true;
+        return element.ValueKind == JsonValueKind.String && TryGetString(element, out id);
     }
 
     private static bool RequireConversation(Connection connection, string? id, string? conversationId)

@@ -61,6 +61,14 @@ internal static partial class GatewayEndpoint
             }
         }
 
+        // Sockets still authenticating count against the node's cap too: counted only once registered, sockets that never
+        // authenticate were bounded by nothing but AuthTimeout (ExhaustionTests). The registry re-checks at registration.
+        if (context.RequestServices.GetRequiredService<GatewayLifetime>().OpenCount >= settings.MaxConnections)
+        {
+            await Problems.WriteAsync(context, ErrorCode.TooManyConnections, "This node is full.");
+            return;
+        }
+
         // A socket lives long: it must not count against the request-body limit or the request timeout.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
             bodyLimit.MaxRequestBodySize = null;

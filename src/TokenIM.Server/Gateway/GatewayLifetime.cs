@@ -21,14 +21,19 @@ internal sealed class GatewayLifetime(
 
     // Every open socket, authenticated or not (the registry holds only authenticated ones): what shutdown closes.
     private readonly ConcurrentDictionary<Connection, byte> _open = new();
+    private int _openCount;
+
+    /// <summary>Sockets open on this node, authenticated or not (what <c>MaxConnections</c> bounds at the upgrade).</summary>
+    public int OpenCount => Volatile.Read(ref _openCount);
 
     /// <summary>Follows a socket from accept to close; returns the handle that ends the tracking.</summary>
     public IDisposable Track(Connection connection)
     {
         _open[connection] = 0;
+        Interlocked.Increment(ref _openCount);
         if (host.ApplicationStopping.IsCancellationRequested)
             _ = connection.ShutdownAsync(s_drainTimeout);
-        return new Untrack(_open, connection);
+        return new Untrack(this, connection);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -62,8 +67,12 @@ internal sealed class GatewayLifetime(
     private Task ShutdownAllAsync() =>
         Task.WhenAll(_open.Keys.Select(c => c.ShutdownAsync(s_drainTimeout)));
 
-    private sealed class Untrack(ConcurrentDictionary<Connection, byte> open, Connection connection) : IDisposable
+    private sealed class Untrack(GatewayLifetime lifetime, Connection connection) : IDisposable
     {
-        public void Dispose() => open.TryRemove(connection, out _);
+        public void Dispose()
+        {
+            if (lifetime._open.TryRemove(connection, out _))
+                Interlocked.Decrement(ref lifetime._openCount);
+        }
     }
 }

@@ -60,6 +60,16 @@ internal static class HostingExtensions
         services.AddTokenImRateLimiting();
         services.AddTokenImHealth();
         services.AddTokenImLocalSocket();
+        services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>().Configure<IOptions<TokenImOptions>>((kestrel, options) =>
+        {
+            // Slow and oversized requests must not hold connections: a client that trickles its headers or body, or
+            // opens connections and sends nothing, is cut off on these clocks (Security/ExhaustionTests).
+            var network = options.Value.Network;
+            kestrel.Limits.RequestHeadersTimeout = network.RequestHeadersTimeout;
+            kestrel.Limits.KeepAliveTimeout = network.KeepAliveTimeout;
+            kestrel.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(network.MinRequestBodyBytesPerSecond, network.RequestBodyGracePeriod);
+            kestrel.Limits.MaxRequestHeadersTotalSize = network.MaxRequestHeadersBytes;
+        });
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<TokenImOptions>>((forwarded, options) =>
         {
             // No configured proxy means no forwarded header is believed at all. Not just empty lists: the middleware
@@ -89,7 +99,7 @@ internal static class HostingExtensions
         {
             // Answers the framework produces without a body (no route, wrong method) get a problem body too.
             var http = context.HttpContext;
-            var code = http.Response.StatusCode switch
+            var code = BodySizeLimit.BodyTimedOut(http) ? ErrorCode.RequestTimeout : http.Response.StatusCode switch
             {
                 StatusCodes.Status404NotFound => ErrorCode.NotFound,
                 StatusCodes.Status405MethodNotAllowed => ErrorCode.MethodNotAllowed,
@@ -124,10 +134,17 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
     {
         if (exception is BadHttpRequestException bad)
         {
-            var code = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? ErrorCode.RequestTooLarge : ErrorCode.MalformedRequest;
-            var detail = code == ErrorCode.RequestTooLarge
-                ? "JSON bodies are limited to 64 KiB."
-                : "The request could not be read: the body must be a JSON object with the documented fields, and query values of the documented types.";
+            // A body cut off by the minimum data rate is Kestrel's 408, not a malformed body (ExhaustionTests caught it as 400).
+            var (code, detail) = bad.StatusCode switch
+            {
+                StatusCodes.Status413PayloadTooLarge => (ErrorCode.RequestTooLarge, "JSON bodies are limited to 64 KiB."),
+                StatusCodes.Status408RequestTimeout => (ErrorCode.RequestTimeout, "The request body arrived too slowly."),
+                _ => (ErrorCode.MalformedRequest, "The request could not be read: the body must be a JSON object with the documented fields, and query values of the documented types."),
+            };
+            // The rest of an over-long or cut-off body is never read, so the connection ends after this answer: say
+            // so, or a client reuses it and its next request fails without an answer.
+            if (code == ErrorCode.RequestTooLarge || code == ErrorCode.RequestTimeout)
+                httpContext.Response.Headers.Connection = "close";
             await Problems.WriteAsync(httpContext, code, detail);
             return true;
         }

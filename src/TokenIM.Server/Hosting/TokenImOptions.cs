@@ -125,6 +125,32 @@ internal sealed class NetworkSettings
 {
     /// <summary>Addresses of reverse proxies whose <c>X-Forwarded-For</c> is believed. The default is none: the header is ignored.</summary>
     public string[] TrustedProxies { get; set; } = [];
+
+    /// <summary>
+    /// Time a client has to send a request's headers (also a socket's upgrade request) once it began; then the
+    /// connection is closed. The default is 10 seconds (Kestrel's own is 30), the time a socket has to authenticate.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long an HTTP connection may sit idle between requests, or before its first, until it is closed. Sockets
+    /// are not affected: after the upgrade the gateway's pings take over. The default is 30 seconds (Kestrel's own is 130).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Slowest a request body may arrive, on average, once <see cref="RequestBodyGracePeriod"/> has passed; slower is cut off with 408. The default is 240 bytes a second.</summary>
+    [Range(1, 1_000_000)]
+    public int MinRequestBodyBytesPerSecond { get; set; } = 240;
+
+    /// <summary>How long a request body may take before <see cref="MinRequestBodyBytesPerSecond"/> is enforced. The default is 5 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
+    public TimeSpan RequestBodyGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Most bytes of request headers (the request line not included); more is refused with 431. The default is 32 KiB.</summary>
+    [Range(16 * 1024, 1024 * 1024)]
+    public int MaxRequestHeadersBytes { get; set; } = 32 * 1024;
 }
 
 internal sealed class StorageSettings

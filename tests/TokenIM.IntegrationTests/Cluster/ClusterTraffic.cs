@@ -27,6 +27,9 @@ public sealed class ClusterTraffic : IAsyncDisposable
     private Task _sending = Task.CompletedTask;
     private TaskCompletionSource? _nextTick;
     private int _ackedCount;
+    private int _unavailable;
+    private int _skipped;
+    private readonly ConcurrentDictionary<SdkDevice, int> _inFlight = new();
 
     private ClusterTraffic(IReadOnlyList<ClusterPair> pairs)
     {
@@ -44,6 +47,9 @@ public sealed class ClusterTraffic : IAsyncDisposable
 
     public int Acked => Volatile.Read(ref _ackedCount);
 
+    /// <summary>Sends refused with <c>store_unavailable</c> (and resent by the SDK) so far.</summary>
+    public int RefusedUnavailable => Volatile.Read(ref _unavailable);
+
     /// <summary>Sends made so far, acked or not.</summary>
     public int Attempted => _attempted.Values.Sum(b => b.Count);
 
@@ -51,17 +57,31 @@ public sealed class ClusterTraffic : IAsyncDisposable
     /// Signs up <paramref name="pairs"/> pairs, the first and second member of pair i through the addresses
     /// <paramref name="placement"/> gives, makes their conversations and connects every device.
     /// </summary>
-    public static async Task<ClusterTraffic> ConnectAsync(LocalCluster cluster, string prefix, int pairs, Func<int, (Uri First, Uri Second)> placement)
+    public static Task<ClusterTraffic> ConnectAsync(LocalCluster cluster, string prefix, int pairs, Func<int, (Uri First, Uri Second)> placement) =>
+        ConnectAsync(cluster.NextUsername, prefix, pairs, placement);
+
+    /// <summary>As above, for any server: <paramref name="nextUsername"/> gives a username not taken there, from a prefix.</summary>
+    public static async Task<ClusterTraffic> ConnectAsync(Func<string, string> nextUsername, string prefix, int pairs, Func<int, (Uri First, Uri Second)> placement)
     {
         var made = await Task.WhenAll(Enumerable.Range(0, pairs).Select(async i =>
         {
             var (first, second) = placement(i);
-            var a = await SdkDevice.RegisterAsync(first, cluster.NextUsername(prefix), seed: 2 * i);
-            var b = await SdkDevice.RegisterAsync(second, cluster.NextUsername(prefix), seed: 2 * i + 1);
+            var a = await SdkDevice.RegisterAsync(first, nextUsername(prefix), seed: 2 * i);
+            var b = await SdkDevice.RegisterAsync(second, nextUsername(prefix), seed: 2 * i + 1);
             var conversation = await a.Rest.CreateDirectConversationAsync(b.UserId);
             return new ClusterPair(a, b, conversation.Id);
         }));
         var traffic = new ClusterTraffic(made);
+        foreach (var device in traffic.Devices)
+        {
+            // The SDK resends these itself (same clientMsgId, after the server's wait): counted, not handled.
+            device.Realtime.SendDeferred += (_, e) =>
+            {
+                if (e.Code == ErrorCode.StoreUnavailable.Code)
+                    Interlocked.Increment(ref traffic._unavailable);
+            };
+        }
+
         await Task.WhenAll(traffic.Devices.Select(d => d.ConnectAsync()));
         return traffic;
     }
@@ -69,7 +89,16 @@ public sealed class ClusterTraffic : IAsyncDisposable
     /// <summary>
     /// Every <paramref name="interval"/>, every device sends one message (not waiting for acks), until <see cref="StopAsync"/>.
     /// </summary>
-    public void Start(TimeSpan interval) => _sending = TickLoopAsync(interval);
+    public void Start(TimeSpan interval) => Start(interval, int.MaxValue);
+
+    /// <summary>
+    /// As above, but a device with <paramref name="maxInFlight"/> sends not yet acked skips its tick: the offered load
+    /// then follows what the cluster takes instead of piling up without bound (a long soak).
+    /// </summary>
+    public void Start(TimeSpan interval, int maxInFlight) => _sending = TickLoopAsync(interval, maxInFlight);
+
+    /// <summary>Ticks a device skipped because it had its most sends in flight.</summary>
+    public int Skipped => Volatile.Read(ref _skipped);
 
     /// <summary>
     /// Completes right after the next tick's sends went to the SDK: a fault caused then lands while every device has a
@@ -186,7 +215,7 @@ public sealed class ClusterTraffic : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task TickLoopAsync(TimeSpan interval)
+    private async Task TickLoopAsync(TimeSpan interval, int maxInFlight)
     {
         var sends = new List<Task>();
         using var timer = new PeriodicTimer(interval);
@@ -197,7 +226,18 @@ public sealed class ClusterTraffic : IAsyncDisposable
             for (var n = 0; await timer.WaitForNextTickAsync(_stop.Token); n++)
             {
                 foreach (var device in Devices)
+                {
+                    if (_inFlight.GetValueOrDefault(device) >= maxInFlight)
+                    {
+                        Interlocked.Increment(ref _skipped);
+                        continue;
+                    }
+                    _inFlight.AddOrUpdate(device, 1, (_, count) => count + 1);
                     sends.Add(SendAsync(device, ConversationOf(device), $"{device.Username}-{n}"));
+                }
+                // A long run would otherwise keep every finished send; a failed one stays, to be awaited below.
+                if (sends.Count > 100_000)
+                    sends.RemoveAll(send => send.IsCompletedSuccessfully);
                 TaskCompletionSource? tick;
                 lock (_lock)
                     (tick, _nextTick) = (_nextTick, null);
@@ -222,6 +262,7 @@ public sealed class ClusterTraffic : IAsyncDisposable
             {
                 var ack = await device.Realtime.SendAsync(conversationId, $"message {clientMsgId}", clientMsgId);
                 _acked[conversationId].Add(ack.ClientMsgId);
+                _inFlight.AddOrUpdate(device, 0, (_, count) => count - 1);
                 OnAcked();
                 return;
             }

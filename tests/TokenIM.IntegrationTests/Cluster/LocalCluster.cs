@@ -42,7 +42,9 @@ public sealed class LocalCluster : IAsyncLifetime
             // Every test user signs up from 127.0.0.1 (HAProxy's X-Forwarded-For, or the test itself): the per-address
             // limits are sized for the Internet, not for one machine holding every client. The send rate stays.
             ["TOKENIM_CLUSTER_NODE_ENV"] = "TokenIM__RateLimits__RegistrationsPerAddressPerHour=100000\n"
-                + "TokenIM__RateLimits__AuthRequestsPerAddressPerMinute=100000",
+                + "TokenIM__RateLimits__AuthRequestsPerAddressPerMinute=100000"
+                // More settings for a run that needs them (scripts/soak.sh turns the send-rate limit off this way).
+                + (Environment.GetEnvironmentVariable("TOKENIM_CLUSTER_NODE_ENV") is { Length: > 0 } extra ? "\n" + extra : ""),
         };
     }
 
@@ -125,9 +127,17 @@ public sealed class LocalCluster : IAsyncLifetime
     /// <summary>Kills Redis if it runs and starts it again on its port, empty (it keeps nothing on disk).</summary>
     public Task RestartRedisAsync() => RunOrFailAsync("restart-redis");
 
+    /// <summary>Stops Redis cleanly (<c>SHUTDOWN NOSAVE</c>): every node's connection is closed by Redis, not cut.</summary>
+    public Task StopRedisAsync() => RunOrFailAsync("stop-redis");
+
+    /// <summary>Starts PostgreSQL again on its data after a kill; returns once it accepts connections.</summary>
+    public Task StartPostgresAsync() => RunOrFailAsync("start-postgres");
+
     /// <summary>Brings back whatever an earlier test left down, so each test starts on a whole cluster.</summary>
     public async Task EnsureWholeAsync()
     {
+        if (!IsAlive("postgres"))
+            await StartPostgresAsync();
         if (!IsAlive("redis"))
             await RestartRedisAsync();
         for (var n = 1; n <= 3; n++)

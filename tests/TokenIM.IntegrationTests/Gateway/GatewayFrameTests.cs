@@ -83,6 +83,22 @@ public sealed class GatewayFrameTests(LiveTokenImFactory factory) : IClassFixtur
         Assert.False(pong.Has("re"), pong.GetRawText());
     }
 
+    /// <summary>Found by the message fuzzer: ping reads no field but id, so a non-string id used to get a pong as if absent.</summary>
+    [Theory]
+    [InlineData("""{"op":"ping","id":[]}""")]
+    [InlineData("""{"op":"ping","id":7}""")]
+    [InlineData("""{"op":"ping","id":{"a":"b"}}""")]
+    [InlineData("""{"op":"ping","id":true}""")]
+    public async Task Ping_IdOfWrongType_MalformedRequestWithoutRe(string text)
+    {
+        await using var socket = await OpenAsync();
+
+        await socket.SendTextAsync(text);
+
+        await socket.ExpectErrorAsync("malformed_request", re: null);
+        await socket.ExpectQuietAsync();
+    }
+
     [Fact]
     public async Task Frame_IdOver64Characters_MalformedRequest()
     {

@@ -27,6 +27,21 @@ public sealed class HttpSurfaceTests(TokenImFactory factory) : IClassFixture<Tok
         Assert.All(expected, path => Assert.Contains(path, paths));
     }
 
+    /// <summary>
+    /// Found by the message fuzzer: the 413 left the connection looking reusable while the server closed it (the body
+    /// was never read), so a client's next request on it ended without an answer.
+    /// </summary>
+    [Fact]
+    public async Task Body_OverTheLimit_413SaysConnectionClose()
+    {
+        using var body = new StringContent($"{{\"refreshToken\":\"{new string('m', 1024 * 1024)}\"}}", System.Text.Encoding.UTF8, "application/json");
+
+        var response = await factory.CreateClient().PostAsync("/api/v1/auth/refresh", body);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.True(response.Headers.ConnectionClose, $"Connection: {string.Join(", ", response.Headers.Connection)}");
+    }
+
     [Fact]
     public async Task Diagnostics_OffByDefault_AnswersNotFound()
     {

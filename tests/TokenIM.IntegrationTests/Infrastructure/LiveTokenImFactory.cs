@@ -13,25 +13,21 @@ namespace TokenIM.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class LiveTokenImFactory : TokenImFactory
 {
+    // Port 0: Kestrel binds a port the OS picks, so servers started in parallel never race for one (a port found free
+    // and bound a moment later was, now and then, taken in between: "address already in use").
     public LiveTokenImFactory()
-        : this(FreePort())
     {
-    }
-
-    private LiveTokenImFactory(int port)
-    {
-        Port = port;
-        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
     }
 
     private LiveTokenImFactory(string dataDirectory, int port, bool ownsData = true)
         : base(dataDirectory, ownsData)
     {
-        Port = port;
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
     }
 
-    public int Port { get; }
+    /// <summary>The port the server listens on; starts the server on first use.</summary>
+    public int Port => BaseUri.Port;
 
     /// <summary>The server's root, e.g. <c>http://127.0.0.1:43121/</c>; starts the server on first use.</summary>
     public Uri BaseUri
@@ -50,8 +46,9 @@ public sealed class LiveTokenImFactory : TokenImFactory
     /// </summary>
     public LiveTokenImFactory Restarted()
     {
+        var port = Port;
         HandOverData();
-        return new(DataDirectory, Port);
+        return new(DataDirectory, port);
     }
 
     /// <summary>
@@ -60,7 +57,7 @@ public sealed class LiveTokenImFactory : TokenImFactory
     /// </summary>
     public LiveTokenImFactory SecondNode()
     {
-        var node = new LiveTokenImFactory(DataDirectory, FreePort(), ownsData: false);
+        var node = new LiveTokenImFactory(DataDirectory, 0, ownsData: false);
         foreach (var (key, value) in Settings)
             node.Settings[key] = value;
         return node;

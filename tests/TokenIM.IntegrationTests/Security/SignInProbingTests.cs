@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.Time.Testing;
 using TokenIM.IntegrationTests.Infrastructure;
 using TokenIM.Protocol.Rest;
 
@@ -51,6 +52,47 @@ public sealed class SignInProbingTests
         Assert.Single(bodies);
         // Skipping the hash would make one series several times faster than the other.
         Assert.True(difference < Math.Max(wrongMedian, unknownMedian) * 0.5, $"medians {wrongMedian:F1} ms and {unknownMedian:F1} ms");
+    }
+
+    [Fact]
+    public async Task SignIn_GuessingForTwoHours_AtMost100EvaluatedPerAccountInAnyHour()
+    {
+        // One guess every 3.6 s for two hours on a fake clock: 2,000 guesses, the right password among them twice.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero));
+        using var factory = new TokenImFactory { Clock = clock };
+        var user = await factory.RegisterAsync();
+        var client = factory.CreateClient();
+        const int Guesses = 2_000;
+        var step = TimeSpan.FromSeconds(3.6);
+        var evaluatedAt = new List<TimeSpan>();
+        int refused = 0, accepted = 0, other = 0;
+        for (var i = 0; i < Guesses; i++)
+        {
+            var password = i % 1_000 == 500 ? user.Password : $"guess {i}";
+            using var response = await client.PostJsonAsync("/api/v1/auth/login", new LoginRequest(user.Username, password));
+            switch (response.StatusCode)
+            {
+                case HttpStatusCode.Unauthorized: evaluatedAt.Add(step * i); break;
+                case HttpStatusCode.TooManyRequests: refused++; break;
+                case HttpStatusCode.OK: accepted++; break;
+                default: other++; break;
+            }
+
+            clock.Advance(step);
+        }
+
+        // The most evaluated guesses in any one-hour window (sliding, over the evaluated times).
+        var mostInAnHour = 0;
+        for (int first = 0, last = 0; last < evaluatedAt.Count; last++)
+        {
+            while (evaluatedAt[last] - evaluatedAt[first] >= TimeSpan.FromHours(1))
+                first++;
+            mostInAnHour = Math.Max(mostInAnHour, last - first + 1);
+        }
+
+        Figures.Print($"brute-force: guesses={Guesses} hours=2 evaluated={evaluatedAt.Count} most_evaluated_in_any_hour={mostInAnHour} " +
+            $"refused_unevaluated={refused} right_password_accepted_while_locked={accepted} other_answers={other}");
+        Assert.Equal((100, 0, 0), (mostInAnHour, accepted, other));
     }
 
     [Fact]

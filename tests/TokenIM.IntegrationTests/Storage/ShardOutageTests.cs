@@ -1,8 +1,10 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using TokenIM.Client;
 using TokenIM.IntegrationTests.Chat;
 using TokenIM.IntegrationTests.Infrastructure;
+using TokenIM.IntegrationTests.Realtime;
 using TokenIM.Protocol;
 using TokenIM.Protocol.Rest;
 using TokenIM.Server.Storage;
@@ -81,6 +83,28 @@ public sealed class ShardOutageTests : IAsyncLifetime
         Assert.Equal("s2", ack.GetProperty("re").GetString());
         Assert.Equal(1, ack.GetProperty("seq").GetInt64());
         Proxy.Restore();
+    }
+
+    [Fact]
+    public async Task SdkSendToACutShard_IsDeferredAndResentByItself_StoredOnceWhenTheShardIsBack()
+    {
+        var (alice, _, onShard1) = await ConversationsOnBothShardsAsync();
+        await using var device = await SdkDevice.LoginAsync(Factory, alice.Username, seed: 1);
+        await device.ConnectAsync();
+        var deferred = new TaskCompletionSource<TokenImApiException>(TaskCreationOptions.RunContinuationsAsynchronously);
+        device.Realtime.SendDeferred += (_, e) => deferred.TrySetResult(e);
+
+        Proxy.Cut();
+        var send = device.Realtime.SendAsync(onShard1.Id, "while down", "sdk-outage-1");
+        var refusal = await deferred.Task.WaitAsync(SdkDevice.Timeout);
+        Assert.Equal(ErrorCode.StoreUnavailable.Code, refusal.Code);
+        Assert.False(send.IsCompleted);
+        Proxy.Restore();
+        var ack = await send.WaitAsync(SdkDevice.Timeout);
+
+        Assert.Equal(1, ack.Seq);
+        var page = await alice.PageAsync(onShard1.Id);
+        Assert.Equal(["while down"], page.Messages.Select(m => m.Text));
     }
 
     /// <summary>Alice and direct conversations with new users until she has one on each shard.</summary>

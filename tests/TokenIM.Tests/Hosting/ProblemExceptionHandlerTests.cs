@@ -36,6 +36,7 @@ public sealed class ProblemExceptionHandlerTests
 
     [Theory]
     [InlineData(400, "malformed_request")]
+    [InlineData(408, "request_timeout")]
     [InlineData(413, "request_too_large")]
     public async Task BadRequestException_MapsToItsCode(int statusCode, string code)
     {

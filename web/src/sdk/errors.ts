@@ -2,7 +2,7 @@ import type { ProblemDetails } from './types'
 
 /** Stable error codes of the protocol's catalogue; switch on these, never on titles or messages. */
 export type ErrorCode =
-  | 'validation_failed' | 'malformed_request' | 'request_too_large' | 'invalid_token' | 'token_expired'
+  | 'validation_failed' | 'malformed_request' | 'request_too_large' | 'request_timeout' | 'invalid_token' | 'token_expired'
   | 'session_revoked' | 'invalid_credentials' | 'invalid_refresh_token' | 'username_taken' | 'permission_denied'
   | 'user_not_found' | 'conversation_not_found' | 'session_not_found' | 'not_found' | 'method_not_allowed'
   | 'conversation_is_direct' | 'group_full' | 'rate_limited' | 'unknown_op' | 'too_many_connections'
@@ -40,6 +40,7 @@ const fallbackCodes: Record<number, ErrorCode> = {
   403: 'permission_denied',
   404: 'not_found',
   405: 'method_not_allowed',
+  408: 'request_timeout',
   413: 'request_too_large',
   429: 'rate_limited',
 }

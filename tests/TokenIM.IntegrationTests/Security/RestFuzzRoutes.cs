@@ -1,0 +1,170 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.AspNetCore.Mvc.Testing;
+using TokenIM.IntegrationTests.Chat;
+using TokenIM.IntegrationTests.Gateway;
+using TokenIM.IntegrationTests.Infrastructure;
+using TokenIM.Protocol.Rest;
+using static TokenIM.IntegrationTests.Security.FuzzValues;
+
+namespace TokenIM.IntegrationTests.Security;
+
+/// <summary>
+/// What a REST fuzz case runs against: a fuzzer who owns a group with a peer and shares a direct conversation with
+/// it, signed in on a second device, with a client that keeps no cookies (so a cookie-mode sign-in cannot lend a later
+/// case its refresh cookie).
+/// </summary>
+internal sealed class FuzzWorld
+{
+    private int _unique;
+
+    private FuzzWorld(TestUser fuzzer, TestUser peer, string groupId, string directId, string otherSessionId, HttpClient client)
+    {
+        (Fuzzer, Peer, GroupId, DirectId, OtherSessionId, Client) = (fuzzer, peer, groupId, directId, otherSessionId, client);
+    }
+
+    public TestUser Fuzzer { get; }
+
+    public TestUser Peer { get; }
+
+    public string GroupId { get; }
+
+    public string DirectId { get; }
+
+    public string OtherSessionId { get; }
+
+    public HttpClient Client { get; }
+
+    /// <summary>A value unique within the run, for usernames and clientMsgIds.</summary>
+    public string Unique(string prefix) => $"{prefix}{Interlocked.Increment(ref _unique)}";
+
+    public static async Task<FuzzWorld> CreateAsync(LiveTokenImFactory factory)
+    {
+        var fuzzer = await factory.RegisterAsync(factory.NextUsername("fuzz"));
+        var peer = await factory.RegisterAsync(factory.NextUsername("peer"));
+        var group = await fuzzer.CreateGroupAsync("fuzz group", peer);
+        var direct = await (await fuzzer.CreateDirectAsync(peer.Id)).ReadAsync<ConversationDto>(HttpStatusCode.Created);
+        var other = await factory.LoginAsync(fuzzer, "fuzz-other-device");
+        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, BaseAddress = factory.BaseUri });
+        client.DefaultRequestHeaders.Authorization = new("Bearer", fuzzer.Tokens.AccessToken);
+        return new FuzzWorld(fuzzer, peer, group.Id, direct.Id, other.Tokens.SessionId, client);
+    }
+}
+
+/// <summary>A route's JSON body: its fields and how to make a valid one in a world.</summary>
+internal sealed record BodyRoute(IReadOnlyList<FuzzField> Fields, Func<FuzzWorld, TokenImFactory, Task<IReadOnlyList<JsonMember>>> Valid);
+
+/// <summary>
+/// The REST routes' inputs for the message fuzzer, keyed like the OpenAPI document (<c>METHOD /path/{param}</c>). A
+/// route of the document with a request body but no entry in <see cref="Bodies"/>, or a query parameter without an
+/// entry in <see cref="Query"/>, fails the test: add them when adding the route.
+/// </summary>
+internal static class RestFuzzRoutes
+{
+    private const string Strong = "fuzzing is a fine passphrase";
+
+    public static IReadOnlyDictionary<string, BodyRoute> Bodies { get; } = new Dictionary<string, BodyRoute>
+    {
+        ["POST /api/v1/auth/register"] = new(
+            [
+                new("username", JsonKind.String, Required: true, Check: Username),
+                new("password", JsonKind.String, Required: true, Check: Password),
+                new("displayName", JsonKind.String, Check: Name(64, required: false)),
+                new("deviceName", JsonKind.String, Check: Name(64, required: false)),
+                new("refreshTokenCookie", JsonKind.Boolean),
+            ],
+            (w, _) => Members(("username", Literal(w.Unique("reg"))), ("password", Literal(Strong)), ("displayName", Literal("Fuzz")))),
+        ["POST /api/v1/auth/login"] = new(
+            [
+                new("username", JsonKind.String, Required: true, Check: NoSuchThing),
+                new("password", JsonKind.String, Required: true, Check: NoSuchThing),
+                new("deviceName", JsonKind.String, Check: Name(64, required: false)),
+                new("refreshTokenCookie", JsonKind.Boolean),
+            ],
+            (w, _) => Members(("username", Literal(w.Fuzzer.Username)), ("password", Literal(w.Fuzzer.Password)), ("deviceName", Literal("fuzz")))),
+        // A fresh session each case: a successful refresh spends the token, and a replay of it would revoke the session.
+        ["POST /api/v1/auth/refresh"] = new(
+            [new("refreshToken", JsonKind.String, Check: NoSuchThing)],
+            async (w, f) => await Members(("refreshToken", Literal((await f.LoginAsync(w.Fuzzer, "fuzz-refresh")).Tokens.RefreshToken)))),
+        ["POST /api/v1/auth/password"] = new(
+            [
+                new("currentPassword", JsonKind.String, Required: true, Check: NoSuchThing),
+                new("newPassword", JsonKind.String, Required: true, Check: Password),
+            ],
+            (w, _) => Members(("currentPassword", Literal(w.Fuzzer.Password)), ("newPassword", Literal(Strong + w.Unique(" "))))),
+        ["PATCH /api/v1/users/me"] = new(
+            [new("displayName", JsonKind.String, Required: true, Check: Name(64, required: true))],
+            (_, _) => Members(("displayName", Literal("Fuzzy")))),
+        ["POST /api/v1/conversations"] = new(
+            [
+                new("type", JsonKind.String, Required: true, Check: NoSuchThing),
+                new("title", JsonKind.String, Required: true, Check: Name(100, required: true)),
+                new("memberIds", JsonKind.StringArray, Check: NoSuchThing),
+                new("peerId", JsonKind.String),
+            ],
+            (w, _) => Members(("type", Literal(ConversationTypes.Group)), ("title", Literal("fuzzed")), ("memberIds", $"[{Literal(w.Peer.Id)}]"))),
+        ["PATCH /api/v1/conversations/{id}"] = new(
+            [new("title", JsonKind.String, Required: true, Check: Name(100, required: true))],
+            (_, _) => Members(("title", Literal("renamed")))),
+        ["POST /api/v1/conversations/{id}/members"] = new(
+            [new("userIds", JsonKind.StringArray, Required: true, Check: NoSuchThing)],
+            (w, _) => Members(("userIds", $"[{Literal(w.Peer.Id)}]"))),
+        ["PATCH /api/v1/conversations/{id}/members/{userId}"] = new(
+            [new("role", JsonKind.String, Required: true, Check: NoSuchThing)],
+            (_, _) => Members(("role", Literal(MemberRoles.Admin)))),
+        ["POST /api/v1/conversations/{id}/messages"] = new(
+            [
+                new("clientMsgId", JsonKind.String, Required: true, Check: ClientMsgId),
+                new("text", JsonKind.String, Required: true, Check: Text),
+            ],
+            (w, _) => Members(("clientMsgId", Literal(w.Unique("fuzz-"))), ("text", Literal("fuzz base text")))),
+        ["POST /api/v1/conversations/{id}/read"] = new(
+            [new("seq", JsonKind.Integer, Required: true, CheckNumber: n => n is < 0 or > 1_000_000 ? false : null)],
+            (_, _) => Members(("seq", "0"))),
+    };
+
+    /// <summary>The rule for each query parameter (route, then name): false when the value must be refused.</summary>
+    public static IReadOnlyDictionary<string, Func<string, bool?>> Query { get; } = new Dictionary<string, Func<string, bool?>>
+    {
+        ["GET /api/v1/users query"] = q => q.Length == 0 ? null : SearchQuery(q),
+        ["GET /api/v1/users limit"] = Integer(1, 50),
+        ["GET /api/v1/conversations/{id}/messages afterSeq"] = Integer(0, long.MaxValue),
+        ["GET /api/v1/conversations/{id}/messages beforeSeq"] = Integer(0, long.MaxValue),
+        ["GET /api/v1/conversations/{id}/messages limit"] = Integer(1, 100),
+        ["GET /api/v1/diagnostics collect"] = b => b.Length == 0 || bool.TryParse(b, out _) ? null : false,
+    };
+
+    /// <summary>Query values every case of a route carries unless it fuzzes them, so the other parameters are judged on their own.</summary>
+    public static IReadOnlyDictionary<string, string> BaseQuery { get; } = new Dictionary<string, string>
+    {
+        ["GET /api/v1/users"] = "query=peer",
+    };
+
+    /// <summary>
+    /// Routes that end or change the caller's own session or password: each case gets a world of its own, so a case
+    /// that succeeds does not sign the next one out.
+    /// </summary>
+    public static IReadOnlySet<string> SpendsTheWorld { get; } = new HashSet<string>
+    {
+        "POST /api/v1/auth/logout", "POST /api/v1/auth/password", "DELETE /api/v1/auth/sessions/{id}",
+        "DELETE /api/v1/conversations/{id}/members/{userId}", "PATCH /api/v1/conversations/{id}/members/{userId}",
+    };
+
+    /// <summary>The valid value of a path parameter: the world's own group, peer or second session.</summary>
+    public static string PathValue(string route, string parameter, FuzzWorld world) => (route, parameter) switch
+    {
+        ("DELETE /api/v1/auth/sessions/{id}", "id") => world.OtherSessionId,
+        ("GET /api/v1/users/{id}", "id") => world.Peer.Id,
+        (_, "userId") => world.Peer.Id,
+        (_, "id") => world.GroupId,
+        _ => throw new InvalidOperationException($"No value for the path parameter {parameter} of {route}: add one to RestFuzzRoutes.PathValue."),
+    };
+
+    private static Func<string, bool?> Integer(long min, long max) => value =>
+        value.Length == 0 ? null
+        : long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? (n < min || n > max ? false : null)
+        : false;
+
+    private static Task<IReadOnlyList<JsonMember>> Members(params (string Name, string Raw)[] members) =>
+        Task.FromResult<IReadOnlyList<JsonMember>>([.. members.Select(m => new JsonMember(m.Name, m.Raw))]);
+}
