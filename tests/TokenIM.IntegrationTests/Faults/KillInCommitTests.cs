@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using TokenIM.IntegrationTests.Cluster;
+using TokenIM.IntegrationTests.Infrastructure;
 
 namespace TokenIM.IntegrationTests.Faults;
 
