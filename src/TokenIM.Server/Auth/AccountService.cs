@@ -79,12 +79,10 @@ internal sealed partial class AccountService(
             return s_invalidCredentials;
         }
 
-        // Told only to someone who knows the password, so it reveals nothing about the account to others.
-        if (user.DisabledAt is not null)
-            return ServerUserService.Disabled;
-        if (check == PasswordCheck.CorrectNeedsRehash)
+        if (check == PasswordCheck.CorrectNeedsRehash && user.DisabledAt is null)
             await store.UpdateUserAsync(user.Id, await hasher.HashAsync(request.Password, cancellationToken), null, cancellationToken);
-        return await sessions.StartAsync(user, deviceName!, address, cancellationToken);
+        // A disabled account is told so only to someone who knows the password: it reveals nothing to others.
+        return await sessions.StartUnlessDisabledAsync(user, deviceName!, address, cancellationToken);
     }
 
     /// <summary>Changes the password after checking the current one, and ends every other session.</summary>

@@ -19,7 +19,6 @@ internal sealed partial class ServerUserService(
     private const string MintedDeviceName = "server api";
 
     public static readonly Failure NotFound = new(ErrorCode.UserNotFound, "No such user.");
-    public static readonly Failure Disabled = new(ErrorCode.UserDisabled, "The account is disabled.");
     private static readonly Failure s_externalIdTaken = new(ErrorCode.ExternalIdTaken, "Another user has this external id.");
     private static readonly Failure s_usernameTaken = new(ErrorCode.UsernameTaken, "The username is already taken.");
 
@@ -117,19 +116,10 @@ internal sealed partial class ServerUserService(
         var user = await store.FindUserAsync(userId, cancellationToken);
         if (user is null)
             return NotFound;
-        if (user.DisabledAt is not null)
-            return Disabled;
-
-        var tokens = await sessions.StartAsync(user, deviceName!, address, cancellationToken);
-        // A disable that ran between the check and the insert revoked every session but this one: end it too.
-        if ((await store.FindUserAsync(userId, cancellationToken))?.DisabledAt is not null)
-        {
-            await sessions.RevokeAsync(userId, tokens.SessionId, cancellationToken);
-            return Disabled;
-        }
-
-        LogMinted(logger, userId, tokens.SessionId);
-        return tokens;
+        var minted = await sessions.StartUnlessDisabledAsync(user, deviceName!, address, cancellationToken);
+        if (minted.Value is { } tokens)
+            LogMinted(logger, userId, tokens.SessionId);
+        return minted;
     }
 
     public async Task<Outcome> SignOutAsync(string userId, CancellationToken cancellationToken)

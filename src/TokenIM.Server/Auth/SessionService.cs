@@ -34,6 +34,25 @@ internal sealed partial class SessionService(
 
     private TokenSettings Settings => options.Value.Tokens;
 
+    /// <summary>What a disabled account gets where it would have got a token response.</summary>
+    public static readonly Failure UserDisabled = new(ErrorCode.UserDisabled, "The account is disabled.");
+
+    /// <summary>
+    /// Starts a session for a user who proved who they are (a sign-in, or a token minted through the server API),
+    /// unless the account is disabled — also by a disable that ran between the caller's read and the insert: that
+    /// disable revoked every session but this new one, so this one is ended too.
+    /// </summary>
+    public async Task<Result<TokenResponse>> StartUnlessDisabledAsync(UserEntity user, string deviceName, string? address, CancellationToken cancellationToken)
+    {
+        if (user.DisabledAt is not null)
+            return UserDisabled;
+        var tokens = await StartAsync(user, deviceName, address, cancellationToken);
+        if ((await store.FindUserAsync(user.Id, cancellationToken))?.DisabledAt is null)
+            return tokens;
+        await RevokeAsync(user.Id, tokens.SessionId, cancellationToken);
+        return UserDisabled;
+    }
+
     /// <summary>Starts a session for a user who just proved who they are.</summary>
     public async Task<TokenResponse> StartAsync(UserEntity user, string deviceName, string? address, CancellationToken cancellationToken)
     {
@@ -118,7 +137,7 @@ internal sealed partial class SessionService(
             cache.Remove(session.Id);
             var user = await store.FindUserAsync(session.UserId, cancellationToken);
             if (user?.DisabledAt is not null)
-                return ServerUserService.Disabled;
+                return UserDisabled;
             return user is null ? invalid : Respond(user, session, token);
         }
 

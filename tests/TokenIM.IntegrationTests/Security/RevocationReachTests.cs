@@ -1,19 +1,21 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using TokenIM.IntegrationTests.Gateway;
 using TokenIM.IntegrationTests.Infrastructure;
+using TokenIM.IntegrationTests.ServerApi;
 using TokenIM.Protocol;
 using TokenIM.Protocol.Rest;
+using TokenIM.Server.Auth;
 
 namespace TokenIM.IntegrationTests.Security;
 
 /// <summary>
 /// How far and how fast a revocation reaches (protocol: "a revoked session is refused on REST at once and its open
 /// sockets are closed within one second, on every node"): for each way a session ends — sign-out, revocation from
-/// another device, password change — many trials, each with two open sockets of the ended session and one socket of a
-/// session that must survive. Close times run from the moment the request is sent, so they include its own handling.
+/// another device, password change, an admin disabling the user through the server API — many trials, each with two
+/// open sockets of the ended session and one socket of a session that must survive (the user's other session; for a
+/// disable, which ends them all, another user's). Close times run from the moment the request is sent, so they include its own handling.
 /// On two nodes the request goes to one node and the sockets and REST probe to the other. Sizes: CI 30 trials per way,
 /// <c>TOKENIM_FULL_SIZES=1</c> 200.
 /// </summary>
@@ -25,7 +27,7 @@ public sealed class RevocationReachTests(LiveTokenImFactory factory) : IClassFix
 
     private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(1);
 
-    public static TheoryData<string> Ways => ["sign-out", "revoke-session", "password-change"];
+    public static TheoryData<string> Ways => ["sign-out", "revoke-session", "password-change", "admin-disable"];
 
     [Theory]
     [MemberData(nameof(Ways))]
@@ -44,10 +46,11 @@ public sealed class RevocationReachTests(LiveTokenImFactory factory) : IClassFix
     {
         var closeMs = new List<double>();
         int closed4001 = 0, refusedAtOnce = 0, bystandersKept = 0;
+        var apiKey = await requestNode.CreateKeyAsync(ServerScopes.UsersWrite);
         for (var trial = 0; trial < s_trials; trial++)
         {
             var ended = await requestNode.RegisterAsync();
-            var survivor = await requestNode.LoginAsync(ended, "survivor");
+            var survivor = way == "admin-disable" ? await requestNode.RegisterAsync() : await requestNode.LoginAsync(ended, "survivor");
             var sockets = new RawSocket[SocketsPerSession];
             for (var i = 0; i < sockets.Length; i++)
                 sockets[i] = await socketNode.OpenAsync(ended);
@@ -57,8 +60,8 @@ public sealed class RevocationReachTests(LiveTokenImFactory factory) : IClassFix
                 await GatewayHelpers.SettleAsync([.. sockets, bystander]);
                 var clock = Stopwatch.StartNew();
                 var closes = sockets.Select(async socket => (Code: await socket.ReceiveCloseAsync(), At: clock.Elapsed)).ToArray();
-                using (var response = await RevokeAsync(way, requestNode, ended, survivor, trial))
-                    Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+                using (var response = await RevokeAsync(way, requestNode, ended, survivor, trial, apiKey))
+                    Assert.True(response.IsSuccessStatusCode, $"{way}: {(int)response.StatusCode}");
 
                 // "At once": the very next request with the ended session's token, on the node holding its sockets.
                 using (var me = await ClientOf(socketNode, ended.Tokens.AccessToken).GetAsync("/api/v1/users/me"))
@@ -90,8 +93,9 @@ public sealed class RevocationReachTests(LiveTokenImFactory factory) : IClassFix
         Assert.Equal((expected, expected, s_trials, s_trials), (closed4001, within, refusedAtOnce, bystandersKept));
     }
 
-    private static Task<HttpResponseMessage> RevokeAsync(string way, LiveTokenImFactory node, TestUser ended, TestUser survivor, int trial) => way switch
+    private static Task<HttpResponseMessage> RevokeAsync(string way, LiveTokenImFactory node, TestUser ended, TestUser survivor, int trial, string apiKey) => way switch
     {
+        "admin-disable" => ClientOf(node, apiKey).PostAsync($"/api/v1/server/users/{ended.Id}/disable", null),
         "sign-out" => ClientOf(node, ended.Tokens.AccessToken).PostAsync("/api/v1/auth/logout", null),
         "revoke-session" => ClientOf(node, survivor.Tokens.AccessToken).DeleteAsync($"/api/v1/auth/sessions/{ended.Tokens.SessionId}"),
         "password-change" => ClientOf(node, survivor.Tokens.AccessToken)
