@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using TokenIM.IntegrationTests.Chat;
 using TokenIM.IntegrationTests.Gateway;
 using TokenIM.IntegrationTests.Infrastructure;
+using TokenIM.IntegrationTests.ServerApi;
 using TokenIM.Protocol.Rest;
+using TokenIM.Server.Auth;
 using static TokenIM.IntegrationTests.Security.FuzzValues;
 
 namespace TokenIM.IntegrationTests.Security;
@@ -18,10 +20,13 @@ internal sealed class FuzzWorld
 {
     private int _unique;
 
-    private FuzzWorld(TestUser fuzzer, TestUser peer, string groupId, string directId, string otherSessionId, HttpClient client)
+    private FuzzWorld(TestUser fuzzer, TestUser peer, string groupId, string directId, string otherSessionId, HttpClient client, ServerSide server)
     {
-        (Fuzzer, Peer, GroupId, DirectId, OtherSessionId, Client) = (fuzzer, peer, groupId, directId, otherSessionId, client);
+        (Fuzzer, Peer, GroupId, DirectId, OtherSessionId, Client, Server) = (fuzzer, peer, groupId, directId, otherSessionId, client, server);
     }
+
+    /// <summary>What the server API's cases run with: a key of every scope, a user of the app's own and a key to revoke.</summary>
+    internal sealed record ServerSide(string ApiKey, string UserId, string SpareKeyId);
 
     public TestUser Fuzzer { get; }
 
@@ -35,6 +40,8 @@ internal sealed class FuzzWorld
 
     public HttpClient Client { get; }
 
+    public ServerSide Server { get; }
+
     /// <summary>A value unique within the run, for usernames and clientMsgIds.</summary>
     public string Unique(string prefix) => $"{prefix}{Interlocked.Increment(ref _unique)}";
 
@@ -47,7 +54,11 @@ internal sealed class FuzzWorld
         var other = await factory.LoginAsync(fuzzer, "fuzz-other-device");
         var client = factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, BaseAddress = factory.BaseUri });
         client.DefaultRequestHeaders.Authorization = new("Bearer", fuzzer.Tokens.AccessToken);
-        return new FuzzWorld(fuzzer, peer, group.Id, direct.Id, other.Tokens.SessionId, client);
+        using var server = await factory.ServerClientAsync();
+        var appUser = await server.CreateUserAsync(factory, externalId: $"fuzz-{Guid.NewGuid():N}");
+        var spare = await server.CreateApiKeyAsync("fuzz spare", [ServerScopes.UsersRead]);
+        var side = new ServerSide(await factory.CreateKeyAsync([.. ServerScopes.All]), appUser.Id, spare.Key.Id);
+        return new FuzzWorld(fuzzer, peer, group.Id, direct.Id, other.Tokens.SessionId, client, side);
     }
 }
 
@@ -118,6 +129,23 @@ internal static class RestFuzzRoutes
                 new("text", JsonKind.String, Required: true, Check: Text),
             ],
             (w, _) => Members(("clientMsgId", Literal(w.Unique("fuzz-"))), ("text", Literal("fuzz base text")))),
+        ["POST /api/v1/server/users"] = new(
+            [
+                new("username", JsonKind.String, Required: true, Check: Username),
+                new("displayName", JsonKind.String, Check: Name(64, required: false)),
+                new("externalId", JsonKind.String),
+                new("password", JsonKind.String),
+            ],
+            (w, _) => Members(("username", Literal(w.Unique("app"))), ("displayName", Literal("App user")))),
+        ["PATCH /api/v1/server/users/{id}"] = new(
+            [new("displayName", JsonKind.String), new("externalId", JsonKind.String)],
+            (_, _) => Members(("displayName", Literal("Renamed by the app")))),
+        ["POST /api/v1/server/users/{id}/tokens"] = new(
+            [new("deviceName", JsonKind.String, Check: Name(64, required: false))],
+            (_, _) => Members(("deviceName", Literal("fuzz backend")))),
+        ["POST /api/v1/server/api-keys"] = new(
+            [new("name", JsonKind.String, Required: true), new("scopes", JsonKind.StringArray, Required: true)],
+            (_, _) => Members(("name", Literal("fuzzed key")), ("scopes", $"[{Literal(ServerScopes.UsersRead)}]"))),
         ["POST /api/v1/conversations/{id}/read"] = new(
             [new("seq", JsonKind.Integer, Required: true, CheckNumber: n => n is < 0 or > 1_000_000 ? false : null)],
             (_, _) => Members(("seq", "0"))),
@@ -155,6 +183,9 @@ internal static class RestFuzzRoutes
     {
         ("DELETE /api/v1/auth/sessions/{id}", "id") => world.OtherSessionId,
         ("GET /api/v1/users/{id}", "id") => world.Peer.Id,
+        ("DELETE /api/v1/server/api-keys/{id}", "id") => world.Server.SpareKeyId,
+        (_, "externalId") => "no-such-external-id",
+        _ when route.Contains(" /api/v1/server/", StringComparison.Ordinal) => world.Server.UserId,
         (_, "userId") => world.Peer.Id,
         (_, "id") => world.GroupId,
         _ => throw new InvalidOperationException($"No value for the path parameter {parameter} of {route}: add one to RestFuzzRoutes.PathValue."),
