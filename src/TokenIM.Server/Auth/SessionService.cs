@@ -30,7 +30,7 @@ internal sealed partial class SessionService(
     private const int MaxRefreshAttempts = 5;
     private static readonly TimeSpan s_cacheFor = TimeSpan.FromSeconds(30);
 
-    private readonly bool _sharedAcrossNodes = options.Value.Bus.Provider == "Redis";
+    private readonly bool _sharedAcrossNodes = BusServiceCollectionExtensions.IsRedis(options.Value);
 
     private TokenSettings Settings => options.Value.Tokens;
 

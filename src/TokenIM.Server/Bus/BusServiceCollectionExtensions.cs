@@ -19,6 +19,8 @@ internal static class BusServiceCollectionExtensions
     }
 
     /// <summary>Whether this node is one of several joined by Redis (<c>TokenIM:Bus:Provider=Redis</c>).</summary>
-    public static bool IsRedis(IServiceProvider services) =>
-        services.GetRequiredService<IOptions<TokenImOptions>>().Value.Bus.Provider == "Redis";
+    public static bool IsRedis(IServiceProvider services) => IsRedis(services.GetRequiredService<IOptions<TokenImOptions>>().Value);
+
+    /// <inheritdoc cref="IsRedis(IServiceProvider)"/>
+    public static bool IsRedis(TokenImOptions options) => options.Bus.Provider == "Redis";
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using TokenIM.Protocol;
+using TokenIM.Server.Bus;
 using TokenIM.Server.Chat;
 using TokenIM.Server.Http;
 using TokenIM.Server.Storage;
@@ -199,7 +200,7 @@ internal sealed class TokenImOptionsValidator : IValidateOptions<TokenImOptions>
                 failures.Add($"TokenIM:Network:TrustedProxies: '{proxy}' is not an IP address.");
         }
 
-        if (options.Bus.Provider == "Redis" && string.IsNullOrWhiteSpace(options.Bus.RedisConfiguration))
+        if (BusServiceCollectionExtensions.IsRedis(options) && string.IsNullOrWhiteSpace(options.Bus.RedisConfiguration))
             failures.Add("TokenIM:Bus:RedisConfiguration is required when TokenIM:Bus:Provider is Redis.");
         if (options.Storage.Provider == "Postgres")
         {

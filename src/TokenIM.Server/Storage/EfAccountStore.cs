@@ -44,16 +44,7 @@ internal sealed class EfAccountStore(Func<TokenImDbContext> createContext) : IAc
         db.Users.Add(user);
         db.Sessions.Add(session);
         db.RefreshTokens.Add(refreshToken);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
-        }
-        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
-        {
-            db.ChangeTracker.Clear();
-            return false;
-        }
+        return await TrySaveUniqueAsync(db, cancellationToken);
     }
 
     public async Task UpdateUserAsync(string userId, string? passwordHash, string? displayName, CancellationToken cancellationToken)
@@ -74,6 +65,12 @@ internal sealed class EfAccountStore(Func<TokenImDbContext> createContext) : IAc
     {
         await using var db = createContext();
         db.Users.Add(user);
+        return await TrySaveUniqueAsync(db, cancellationToken);
+    }
+
+    /// <summary>Saves what was added; false, with nothing written, when a unique key (username, external id) is taken.</summary>
+    private static async Task<bool> TrySaveUniqueAsync(TokenImDbContext db, CancellationToken cancellationToken)
+    {
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -12,12 +12,7 @@ public sealed partial class SafetyTests(BrowserFixture fixture) : BrowserTest(fi
     [Fact]
     public async Task Message_MarkupAndLinks_ShownAsTextAndOnlyHttpLinksAreSafeAnchors()
     {
-        var sender = new ChatApp(await NewUserPageAsync("mallory"));
-        var reader = new ChatApp(await NewUserPageAsync("victim"));
-        var readerName = Server.NextUsername("victim");
-        var senderName = Server.NextUsername("mallory");
-        await sender.SignUpAsync(senderName);
-        await reader.SignUpAsync(readerName);
+        var (sender, senderName, reader, readerName) = await SignedUpPairAsync();
         var dialogs = new List<string>();
         foreach (var page in new[] { sender.Page, reader.Page })
         {
@@ -81,12 +76,7 @@ public sealed partial class SafetyTests(BrowserFixture fixture) : BrowserTest(fi
     [Fact]
     public async Task Message_HostilePayloads_ShownAsTextNothingRunsNothingInjected()
     {
-        var sender = new ChatApp(await NewUserPageAsync("mallory"));
-        var reader = new ChatApp(await NewUserPageAsync("victim"));
-        var readerName = Server.NextUsername("victim");
-        var senderName = Server.NextUsername("mallory");
-        await sender.SignUpAsync(senderName);
-        await reader.SignUpAsync(readerName);
+        var (sender, senderName, reader, readerName) = await SignedUpPairAsync();
         await sender.StartDirectChatAsync(readerName);
         foreach (var text in s_hostile)
             await sender.SendAsync(text);
@@ -110,6 +100,18 @@ public sealed partial class SafetyTests(BrowserFixture fixture) : BrowserTest(fi
 
         Figures.Print($"browser-hostile-text: payloads={s_hostile.Length} pages=2 shown_as_text={shown} executed={executed} injected_elements={injected}");
         Assert.Equal((s_hostile.Length * 2, 0, 0), (shown, executed, injected));
+    }
+
+    /// <summary>A sender (mallory) and a reader (victim), each signed up in a browser context of their own.</summary>
+    private async Task<(ChatApp Sender, string SenderName, ChatApp Reader, string ReaderName)> SignedUpPairAsync()
+    {
+        var sender = new ChatApp(await NewUserPageAsync("mallory"));
+        var reader = new ChatApp(await NewUserPageAsync("victim"));
+        var readerName = Server.NextUsername("victim");
+        var senderName = Server.NextUsername("mallory");
+        await sender.SignUpAsync(senderName);
+        await reader.SignUpAsync(readerName);
+        return (sender, senderName, reader, readerName);
     }
 
     [GeneratedRegex(@"(^|\s)noopener(\s|$)")]

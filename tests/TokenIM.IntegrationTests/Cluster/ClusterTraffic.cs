@@ -3,7 +3,6 @@ using TokenIM.Client;
 using TokenIM.Client.Realtime;
 using TokenIM.IntegrationTests.Realtime;
 using TokenIM.Protocol;
-using TokenIM.Protocol.Rest;
 
 namespace TokenIM.IntegrationTests.Cluster;
 
@@ -175,7 +174,7 @@ public sealed class ClusterTraffic : IAsyncDisposable
         var tally = new ClusterTally();
         foreach (var pair in Pairs)
         {
-            var history = await HistoryAsync(pair.First.Rest, pair.ConversationId);
+            var history = await pair.First.StoredMessagesAsync(pair.ConversationId);
             foreach (var device in new[] { pair.First, pair.Second })
                 await device.Log.WaitForAsync(pair.ConversationId, history.Count, Timeout, device.Username);
             tally.Add(_attempted[pair.ConversationId], _acked[pair.ConversationId], history,
@@ -192,19 +191,6 @@ public sealed class ClusterTraffic : IAsyncDisposable
     {
         lock (device.States)
             return device.States.Any(s => s.State == ConnectionState.Reconnecting);
-    }
-
-    public static async Task<List<MessageDto>> HistoryAsync(TokenImClient rest, string conversationId)
-    {
-        var all = new List<MessageDto>();
-        MessagePage page;
-        do
-        {
-            page = await rest.GetMessagesAsync(conversationId, afterSeq: all.Count == 0 ? 0 : all[^1].Seq, limit: 100);
-            all.AddRange(page.Messages);
-        }
-        while (page.HasMore);
-        return all;
     }
 
     public async ValueTask DisposeAsync()

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using TokenIM.Client.Realtime;
 using TokenIM.IntegrationTests.Infrastructure;
 using TokenIM.Protocol;
-using TokenIM.Protocol.Rest;
 
 namespace TokenIM.IntegrationTests.Realtime;
 
@@ -143,7 +142,7 @@ public sealed class RealtimeDeliveryTests(LiveTokenImFactory factory) : IClassFi
             await receiver.Log.WaitForAsync(conversation.Id, total, Timeout, "receiver");
             await sender.Log.WaitForAsync(conversation.Id, total, Timeout, "sender");
 
-            var stored = await AllMessagesAsync(receiver, conversation.Id);
+            var stored = await receiver.StoredMessagesAsync(conversation.Id);
             Assert.Subset(stored.Select(m => m.ClientMsgId).ToHashSet(), ackedBeforeRestart);
             Assert.Equal(total, stored.Count);
             DeliveryCheck.Run(attempted, acknowledged, [receiver.Log.Of(conversation.Id), sender.Log.Of(conversation.Id)])
@@ -167,18 +166,5 @@ public sealed class RealtimeDeliveryTests(LiveTokenImFactory factory) : IClassFi
     {
         lock (device.States)
             return device.States.Count(c => c.State == ConnectionState.Reconnecting);
-    }
-
-    private static async Task<List<MessageDto>> AllMessagesAsync(SdkDevice device, string conversationId)
-    {
-        var all = new List<MessageDto>();
-        MessagePage page;
-        do
-        {
-            page = await device.Rest.GetMessagesAsync(conversationId, afterSeq: all.Count == 0 ? 0 : all[^1].Seq, limit: 100);
-            all.AddRange(page.Messages);
-        }
-        while (page.HasMore);
-        return all;
     }
 }

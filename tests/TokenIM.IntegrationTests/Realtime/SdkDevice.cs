@@ -1,6 +1,7 @@
 using TokenIM.Client;
 using TokenIM.Client.Realtime;
 using TokenIM.IntegrationTests.Infrastructure;
+using TokenIM.Protocol.Rest;
 
 namespace TokenIM.IntegrationTests.Realtime;
 
@@ -106,6 +107,20 @@ public sealed class SdkDevice : IAsyncDisposable
     }
 
     public Task ConnectAsync() => Realtime.ConnectAsync().WaitAsync(Timeout);
+
+    /// <summary>Every message the server stored in the conversation, in seq order, read page by page over REST.</summary>
+    public async Task<List<MessageDto>> StoredMessagesAsync(string conversationId)
+    {
+        var all = new List<MessageDto>();
+        MessagePage page;
+        do
+        {
+            page = await Rest.GetMessagesAsync(conversationId, afterSeq: all.Count == 0 ? 0 : all[^1].Seq, limit: 100);
+            all.AddRange(page.Messages);
+        }
+        while (page.HasMore);
+        return all;
+    }
 
     public async ValueTask DisposeAsync()
     {

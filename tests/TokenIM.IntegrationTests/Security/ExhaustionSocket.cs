@@ -1,9 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace TokenIM.IntegrationTests.Security;
 
@@ -49,28 +46,9 @@ internal sealed class ExhaustionSocket : IAsyncDisposable
     /// </summary>
     public static async Task<ExhaustionSocket> ConnectAsync(int port, string? accessToken = null, bool answerClose = true)
     {
-        var tcp = new TcpClient { NoDelay = true };
-        await tcp.ConnectAsync(IPAddress.Loopback, port).WaitAsync(s_wait);
-        var stream = tcp.GetStream();
-        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
-        var request = $"GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: tokenim.v1\r\n"
-            + (accessToken is null ? string.Empty : $"Authorization: Bearer {accessToken}\r\n") + "\r\n";
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(request)).AsTask().WaitAsync(s_wait);
-
-        var buffer = new byte[4096];
-        var length = 0;
-        while (true)
-        {
-            var read = await stream.ReadAsync(buffer.AsMemory(length)).AsTask().WaitAsync(s_wait);
-            Assert.True(read > 0, "The server dropped the connection during the upgrade.");
-            length += read;
-            var end = buffer.AsSpan(0, length).IndexOf("\r\n\r\n"u8);
-            if (end < 0)
-                continue;
-            Assert.StartsWith("HTTP/1.1 101", Encoding.ASCII.GetString(buffer, 0, end), StringComparison.Ordinal);
-            return new ExhaustionSocket(tcp, buffer[(end + 4)..length], answerClose);
-        }
+        var (tcp, head, _, leftover) = await Frames.UpgradeAsync(port, accessToken, s_wait);
+        Assert.StartsWith("HTTP/1.1 101", head, StringComparison.Ordinal);
+        return new ExhaustionSocket(tcp, leftover, answerClose);
     }
 
     /// <summary>Waits for the server's first text frame (<c>ready</c> after a header token).</summary>
@@ -105,7 +83,7 @@ internal sealed class ExhaustionSocket : IAsyncDisposable
         {
             while (true)
             {
-                while (TryTakeFrame(buffer, out var opcode, out var payload))
+                while (Frames.TryTakeServerFrame(buffer, out var opcode, out var payload))
                 {
                     if (opcode == Frames.Text)
                     {
@@ -138,38 +116,6 @@ internal sealed class ExhaustionSocket : IAsyncDisposable
         _closeFrame.TrySetException(new InvalidOperationException($"The connection ended after {ended.TotalMilliseconds:F0} ms without a close frame."));
         _firstText.TrySetException(new InvalidOperationException("The connection ended before a text frame."));
         _ended.TrySetResult(ended);
-    }
-
-    /// <summary>Takes one whole server frame off the front of the buffer (server frames are never masked).</summary>
-    private static bool TryTakeFrame(List<byte> buffer, out int opcode, out byte[] payload)
-    {
-        opcode = 0;
-        payload = [];
-        if (buffer.Count < 2)
-            return false;
-        var header = 2;
-        long length = buffer[1] & 0x7F;
-        if (length == 126)
-        {
-            header = 4;
-            if (buffer.Count < header)
-                return false;
-            length = (buffer[2] << 8) | buffer[3];
-        }
-        else if (length == 127)
-        {
-            header = 10;
-            if (buffer.Count < header)
-                return false;
-            length = BinaryPrimitives.ReadInt64BigEndian(buffer.GetRange(2, 8).ToArray());
-        }
-
-        if (buffer.Count < header + length)
-            return false;
-        opcode = buffer[0] & 0x0F;
-        payload = buffer.GetRange(header, (int)length).ToArray();
-        buffer.RemoveRange(0, header + (int)length);
-        return true;
     }
 
     public async ValueTask DisposeAsync()

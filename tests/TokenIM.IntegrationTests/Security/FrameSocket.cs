@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
@@ -49,16 +48,7 @@ internal sealed class FrameSocket : IAsyncDisposable
     /// <summary>Upgrades and waits for <c>ready</c>, so what follows reaches an authenticated read loop.</summary>
     public static async Task<FrameSocket> ConnectAsync(int port, string accessToken)
     {
-        var tcp = new TcpClient { NoDelay = true };
-        await tcp.ConnectAsync(IPAddress.Loopback, port).WaitAsync(s_wait);
-        var stream = tcp.GetStream();
-        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
-        var request = $"GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: tokenim.v1\r\n"
-            + $"Authorization: Bearer {accessToken}\r\n\r\n";
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(request)).AsTask().WaitAsync(s_wait);
-
-        var (head, leftover) = await ReadResponseHeadAsync(stream);
+        var (tcp, head, key, leftover) = await Frames.UpgradeAsync(port, accessToken, s_wait);
         // SHA-1 is what RFC 6455 prescribes for the accept key; it protects nothing here.
 #pragma warning disable CA5350
         var accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
@@ -71,22 +61,6 @@ internal sealed class FrameSocket : IAsyncDisposable
         if (!await socket.NextTextFrameAsync())
             Assert.Fail($"No ready: the server closed with {await socket._closed.Task}");
         return socket;
-    }
-
-    private static async Task<(string Head, byte[] Leftover)> ReadResponseHeadAsync(NetworkStream stream)
-    {
-        var buffer = new byte[8192];
-        var length = 0;
-        while (true)
-        {
-            var read = await stream.ReadAsync(buffer.AsMemory(length)).AsTask().WaitAsync(s_wait);
-            Assert.True(read > 0, "The server dropped the connection during the upgrade.");
-            length += read;
-            var end = buffer.AsSpan(0, length).IndexOf("\r\n\r\n"u8);
-            if (end >= 0)
-                return (Encoding.ASCII.GetString(buffer, 0, end), buffer[(end + 4)..length]);
-            Assert.True(length < buffer.Length, "Upgrade response too long.");
-        }
     }
 
     /// <summary>Writes raw bytes; false when the server has already dropped the connection.</summary>
@@ -149,7 +123,7 @@ internal sealed class FrameSocket : IAsyncDisposable
         {
             while (true)
             {
-                while (TryTakeFrame(buffer, out var opcode, out var payload))
+                while (Frames.TryTakeServerFrame(buffer, out var opcode, out var payload))
                 {
                     switch (opcode)
                     {
@@ -188,39 +162,6 @@ internal sealed class FrameSocket : IAsyncDisposable
         _closed.TrySetResult(closeCode);
         _opcodes.Writer.TryComplete();
         return new ServerVerdict(closeCode, answered, reset, TextFrames, Pongs);
-    }
-
-    /// <summary>Takes one whole server frame off the front of the buffer (server frames are never masked).</summary>
-    private static bool TryTakeFrame(List<byte> buffer, out int opcode, out byte[] payload)
-    {
-        opcode = 0;
-        payload = [];
-        if (buffer.Count < 2)
-            return false;
-        var header = 2;
-        long length = buffer[1] & 0x7F;
-        if (length == 126)
-        {
-            header = 4;
-            if (buffer.Count < header)
-                return false;
-            length = (buffer[2] << 8) | buffer[3];
-        }
-        else if (length == 127)
-        {
-            header = 10;
-            if (buffer.Count < header)
-                return false;
-            length = BinaryPrimitives.ReadInt64BigEndian(buffer.GetRange(2, 8).ToArray());
-        }
-
-        Assert.True((buffer[1] & 0x80) == 0, "The server masked a frame.");
-        if (buffer.Count < header + length)
-            return false;
-        opcode = buffer[0] & 0x0F;
-        payload = buffer.GetRange(header, (int)length).ToArray();
-        buffer.RemoveRange(0, header + (int)length);
-        return true;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,9 +1,12 @@
 using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace TokenIM.IntegrationTests.Security;
 
-/// <summary>RFC 6455 client frames as bytes, with every field open to abuse.</summary>
+/// <summary>RFC 6455 by hand: the upgrade, client frames as bytes with every field open to abuse, and server frames read back.</summary>
 internal static class Frames
 {
     public const int Continuation = 0x0;
@@ -85,4 +88,65 @@ internal static class Frames
 
     /// <summary>A JSON ping op the server answers with a pong text frame: proof it read everything before it.</summary>
     public static byte[] JsonPing(string id, byte[] mask) => TextFrame($"{{\"op\":\"ping\",\"id\":\"{id}\"}}", mask);
+
+    /// <summary>
+    /// Opens a TCP connection and sends the upgrade (tokenim.v1; the token in the Authorization header when given);
+    /// returns the response head, the key sent, and whatever bytes came after the head.
+    /// </summary>
+    public static async Task<(TcpClient Tcp, string Head, string Key, byte[] Leftover)> UpgradeAsync(int port, string? accessToken, TimeSpan wait)
+    {
+        var tcp = new TcpClient { NoDelay = true };
+        await tcp.ConnectAsync(IPAddress.Loopback, port).WaitAsync(wait);
+        var stream = tcp.GetStream();
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        var request = $"GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + $"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: tokenim.v1\r\n"
+            + (accessToken is null ? string.Empty : $"Authorization: Bearer {accessToken}\r\n") + "\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request)).AsTask().WaitAsync(wait);
+
+        var buffer = new byte[8192];
+        var length = 0;
+        while (true)
+        {
+            var read = await stream.ReadAsync(buffer.AsMemory(length)).AsTask().WaitAsync(wait);
+            Assert.True(read > 0, "The server dropped the connection during the upgrade.");
+            length += read;
+            var end = buffer.AsSpan(0, length).IndexOf("\r\n\r\n"u8);
+            if (end >= 0)
+                return (tcp, Encoding.ASCII.GetString(buffer, 0, end), key, buffer[(end + 4)..length]);
+            Assert.True(length < buffer.Length, "Upgrade response too long.");
+        }
+    }
+
+    /// <summary>Takes one whole server frame off the front of the buffer (server frames are never masked).</summary>
+    public static bool TryTakeServerFrame(List<byte> buffer, out int opcode, out byte[] payload)
+    {
+        opcode = 0;
+        payload = [];
+        if (buffer.Count < 2)
+            return false;
+        var header = 2;
+        long length = buffer[1] & 0x7F;
+        if (length == 126)
+        {
+            header = 4;
+            if (buffer.Count < header)
+                return false;
+            length = (buffer[2] << 8) | buffer[3];
+        }
+        else if (length == 127)
+        {
+            header = 10;
+            if (buffer.Count < header)
+                return false;
+            length = BinaryPrimitives.ReadInt64BigEndian(buffer.GetRange(2, 8).ToArray());
+        }
+
+        if (buffer.Count < header + length)
+            return false;
+        opcode = buffer[0] & 0x0F;
+        payload = buffer.GetRange(header, (int)length).ToArray();
+        buffer.RemoveRange(0, header + (int)length);
+        return true;
+    }
 }
