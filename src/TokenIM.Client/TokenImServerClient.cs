@@ -14,7 +14,7 @@ namespace TokenIM.Client;
 /// <see cref="TokenImApiException"/> (for example <c>insufficient_scope</c> naming the missing scope); a network
 /// failure throws <see cref="HttpRequestException"/>.
 /// </summary>
-public sealed class TokenImServerClient : IDisposable
+public sealed partial class TokenImServerClient : IDisposable
 {
     private const string ApiBase = "api/v1/server/";
     private static readonly ProtocolJsonContext s_json = ProtocolJsonContext.Wire;

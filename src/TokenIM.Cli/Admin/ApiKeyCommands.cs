@@ -13,7 +13,7 @@ internal static class ApiKeyCommands
         var name = new Option<string>("--name") { Description = "What the key is for.", Required = true };
         var scopes = new Option<string[]>("--scopes")
         {
-            Description = "The scopes, separated by spaces or commas: users:read users:write tokens:mint sessions:revoke conversations:write messages:write apikeys:manage.",
+            Description = "The scopes, separated by spaces or commas: users:read users:write tokens:mint sessions:revoke conversations:write messages:write apikeys:manage webhooks:manage signingkeys:manage stats:read.",
             Required = true,
             AllowMultipleArgumentsPerToken = true,
         };

@@ -2,8 +2,7 @@ namespace TokenIM.Server.Auth;
 
 /// <summary>
 /// What a server API key may do. A fixed list with no wildcard: a key names each scope it needs, so a leaked key
-/// can do no more than its list. <c>conversations:write</c> and <c>messages:write</c> are for the conversation and
-/// bot routes of a later increment; keys may already carry them.
+/// can do no more than its list.
 /// </summary>
 internal static class ServerScopes
 {
@@ -14,10 +13,16 @@ internal static class ServerScopes
     public const string ConversationsWrite = "conversations:write";
     public const string MessagesWrite = "messages:write";
     public const string ApiKeysManage = "apikeys:manage";
+    public const string WebhooksManage = "webhooks:manage";
+    public const string SigningKeysManage = "signingkeys:manage";
+    public const string StatsRead = "stats:read";
 
     /// <summary>Every scope, in documentation order.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [UsersRead, UsersWrite, TokensMint, SessionsRevoke, ConversationsWrite, MessagesWrite, ApiKeysManage];
+        [
+            UsersRead, UsersWrite, TokensMint, SessionsRevoke, ConversationsWrite, MessagesWrite, ApiKeysManage,
+            WebhooksManage, SigningKeysManage, StatsRead,
+        ];
 
     public static bool IsKnown(string scope) => All.Contains(scope, StringComparer.Ordinal);
 }
