@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using TokenIM.Protocol.Rest;
+using TokenIM.Protocol.Webhooks;
 using TokenIM.Protocol.Ws;
 
 namespace TokenIM.Protocol;
@@ -40,6 +41,8 @@ namespace TokenIM.Protocol;
 [JsonSerializable(typeof(ServerCreateUserRequest))]
 [JsonSerializable(typeof(ServerUpdateUserRequest))]
 [JsonSerializable(typeof(ServerUserDto))]
+[JsonSerializable(typeof(ServerConversationDto))]
+[JsonSerializable(typeof(WebhookEvent))]
 [JsonSerializable(typeof(MintTokenRequest))]
 [JsonSerializable(typeof(CreateApiKeyRequest))]
 [JsonSerializable(typeof(CreatedApiKey))]

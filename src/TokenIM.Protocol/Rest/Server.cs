@@ -65,3 +65,20 @@ public sealed record CreatedApiKey(ApiKeyDto Key, string Token);
 /// <summary>Answer to <c>GET /api/v1/server/api-keys</c>: every key, revoked ones too, oldest first.</summary>
 /// <param name="Keys">The keys.</param>
 public sealed record ApiKeyList(IReadOnlyList<ApiKeyDto> Keys);
+
+/// <summary>A conversation as the server API shows it: every member with their role, no caller's view.</summary>
+/// <param name="Id">Opaque conversation id.</param>
+/// <param name="Type"><c>direct</c> or <c>group</c>.</param>
+/// <param name="Title">The group title; absent for direct conversations.</param>
+/// <param name="Members">Every member, with role, join time and read marker.</param>
+/// <param name="LastSeq">The seq of the newest message, 0 when there is none.</param>
+/// <param name="CreatedAt">When the conversation was created.</param>
+/// <param name="UpdatedAt">When the conversation last had activity.</param>
+public sealed record ServerConversationDto(
+    string Id,
+    string Type,
+    string? Title,
+    IReadOnlyList<MemberDto> Members,
+    long LastSeq,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
