@@ -126,6 +126,17 @@ public sealed record ErrorCode(string Code, int Status, string Title, string Cli
     public static readonly ErrorCode UserDisabled = new("user_disabled", 403, "The account is disabled.",
         "Do not retry; tell the user the account is disabled. Only the app's operator can enable it again.");
 
+    /// <summary>The app's before-send hook refused the message; <c>detail</c> carries the hook's reason. Nothing was stored.</summary>
+    public static readonly ErrorCode MessageRejected = new("message_rejected", 422, "The message was rejected.",
+        "Do not resend it unchanged: show the reason in `detail` to the user, who may edit the text and send it again.");
+
+    /// <summary>
+    /// The before-send hook (set to fail closed) could not be asked: it timed out, failed or answered nonsense. Nothing
+    /// was stored.
+    /// </summary>
+    public static readonly ErrorCode HookUnavailable = new("hook_unavailable", 503, "The message check is unavailable.",
+        "Retry after `retryAfterMs` (or the Retry-After header) with the same clientMsgId.");
+
     /// <summary>Every code, in catalogue order: the source of the error table in docs/protocol.md.</summary>
     public static IReadOnlyList<ErrorCode> All { get; } =
     [
@@ -134,6 +145,7 @@ public sealed record ErrorCode(string Code, int Status, string Title, string Cli
         ConversationNotFound, SessionNotFound, NotFound, MethodNotAllowed, ConversationIsDirect, GroupFull,
         RateLimited, UnknownOp, TooManyConnections, StoreUnavailable, InternalError,
         InvalidApiKey, InsufficientScope, ApiKeyNotFound, ExternalIdTaken, UserDisabled,
+        MessageRejected, HookUnavailable,
     ];
 
     /// <summary>The catalogue entry for a wire code, or null for a code this version does not know (treat it by its HTTP status).</summary>

@@ -46,6 +46,8 @@ internal sealed class TokenImOptions
     public HealthSettings Health { get; set; } = new();
 
     public AdminSettings Admin { get; set; } = new();
+
+    public Hooks.HookSettings Hooks { get; set; } = new();
 }
 
 internal sealed class TokenSettings
