@@ -57,4 +57,32 @@ public sealed class ServerBotTests(LiveTokenImFactory factory) : IClassFixture<L
         Assert.Equal((ack.MessageId, bot.Id), (alice.Log.Of(direct.Id)[0].Id, alice.Log.Of(direct.Id)[0].SenderId));
         Assert.Equal((2L, alice.UserId, "pong from alice"), (botLog.Of(direct.Id)[^1].Seq, botLog.Of(direct.Id)[^1].SenderId, botLog.Of(direct.Id)[^1].Text));
     }
+
+    [Fact]
+    public async Task EchoBot_AsInTheIntegrationGuide_RepliesToEveryUserMessage()
+    {
+        using var server = await factory.ServerClientAsync();
+        await using var alice = await SdkDevice.RegisterAsync(factory, seed: 84);
+        var group = await alice.Rest.CreateGroupAsync("Orders", []);
+        await alice.ConnectAsync();
+
+        // docs/integration.md, "The echo bot in C#": the same calls.
+        var bot = await server.CreateUserAsync(new ServerCreateUserRequest(factory.NextUsername("echo"), "Echo", IsBot: true));
+        await server.AddMembersAsync(group.Id, [bot.Id]);
+        using var rest = new TokenImClient(factory.BaseUri);
+        rest.UseTokens(TokenSet.From(await server.MintTokenAsync(bot.Id, "echo worker"), DateTimeOffset.UtcNow));
+        await using var socket = new TokenImRealtimeClient(rest);
+        socket.MessageReceived += (_, message) =>
+        {
+            if (message.SenderId != bot.Id)
+                _ = server.SendMessageAsync(message.ConversationId, bot.Id, $"echo-{message.Id}", $"echo: {message.Text}");
+        };
+        await socket.ConnectAsync().WaitAsync(Timeout);
+
+        await alice.Realtime.SendAsync(group.Id, "where is my parcel?").WaitAsync(Timeout);
+        await alice.Log.WaitForAsync(group.Id, 2, Timeout, "alice");
+
+        var reply = alice.Log.Of(group.Id)[1];
+        Assert.Equal((bot.Id, "echo: where is my parcel?"), (reply.SenderId, reply.Text));
+    }
 }
