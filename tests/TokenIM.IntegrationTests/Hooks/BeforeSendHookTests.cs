@@ -123,6 +123,7 @@ public sealed class BeforeSendHookTests : IAsyncLifetime
         var stored = await alice.SendOkAsync(conversationId, "as sent");
 
         Assert.Equal("as sent", stored.Text);
+        Assert.Single(_hook.Calls);
     }
 
     [Fact]
