@@ -3,6 +3,7 @@ using TokenIM.Client.Realtime;
 using TokenIM.IntegrationTests.Infrastructure;
 using TokenIM.IntegrationTests.Realtime;
 using TokenIM.Protocol.Rest;
+using TokenIM.Protocol.Ws;
 
 namespace TokenIM.IntegrationTests.ServerApi;
 
@@ -84,5 +85,21 @@ public sealed class ServerBotTests(LiveTokenImFactory factory) : IClassFixture<L
 
         var reply = alice.Log.Of(group.Id)[1];
         Assert.Equal((bot.Id, "echo: where is my parcel?"), (reply.SenderId, reply.Text));
+    }
+
+    [Fact]
+    public async Task CreateConversation_ThroughTheServerApi_MembersHearOfItLive()
+    {
+        using var server = await factory.ServerClientAsync();
+        await using var alice = await SdkDevice.RegisterAsync(factory, seed: 85);
+        var bot = await BotAsync(server);
+        await alice.ConnectAsync();
+        var heard = new TaskCompletionSource<ConversationEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        alice.Realtime.ConversationChanged += (_, change) => heard.TrySetResult(change);
+
+        var group = await server.CreateConversationAsync(new ServerCreateConversationRequest(ConversationTypes.Group, bot.Id, [alice.UserId], Title: "Made by the app"));
+        var change = await heard.Task.WaitAsync(Timeout);
+
+        Assert.Equal((ConversationEvents.Created, group.Id, "Made by the app"), (change.Event, change.Conversation.Id, change.Conversation.Title));
     }
 }
