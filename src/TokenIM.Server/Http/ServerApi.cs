@@ -18,6 +18,9 @@ internal static class ServerApi
             .RequireRateLimiting(RateLimiting.ServerApi);
         server.MapServerUsersApi();
         server.MapServerApiKeysApi();
+        server.MapServerSigningKeysApi();
+        server.MapServerSessionsApi();
+        server.MapServerStatsApi();
     }
 
     /// <summary>
