@@ -15,6 +15,8 @@ internal sealed class ServerUserDirectory(IAccountStore store, SessionService se
     public const int MaxLimit = 100;
     public const int MaxQueryLength = 128;
 
+    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>
     /// Users matching <paramref name="query"/> (all when empty), by username. The cursor is the last username of the
     /// previous page, base64url-encoded so callers treat it as opaque.
@@ -64,10 +66,10 @@ internal sealed class ServerUserDirectory(IAccountStore store, SessionService se
             return null;
         try
         {
-            var username = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
+            var username = s_strictUtf8.GetString(Base64Url.DecodeFromChars(cursor));
             return username.Length is > 0 and <= 64 && !TextRules.HasControlCharacters(username, allowNewlines: false) ? username : null;
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or DecoderFallbackException)
         {
             return null;
         }

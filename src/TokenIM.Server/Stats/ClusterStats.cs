@@ -13,7 +13,7 @@ namespace TokenIM.Server.Stats;
 /// up. A reader lists the members of <see cref="RedisKeys.StatsNodes"/>, reads their keys at once, and forgets
 /// members whose key has expired. Redis being down costs the answer the other nodes, never the node itself.
 /// </summary>
-internal sealed partial class ClusterStats(NodeStats local, IServiceProvider services, ILogger<ClusterStats> logger) : BackgroundService
+internal sealed partial class ClusterStats(NodeStats local, IServiceProvider services, TimeProvider time, ILogger<ClusterStats> logger) : BackgroundService
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(6);
 
@@ -32,7 +32,7 @@ internal sealed partial class ClusterStats(NodeStats local, IServiceProvider ser
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(NodeStats.SampleInterval);
+        using var timer = new PeriodicTimer(NodeStats.SampleInterval, time);
         do
         {
             local.Sample();

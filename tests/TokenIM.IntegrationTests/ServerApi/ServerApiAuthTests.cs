@@ -27,6 +27,12 @@ public sealed class ServerApiAuthTests(TokenImFactory factory) : IClassFixture<T
         ["POST /api/v1/server/api-keys/"] = ServerScopes.ApiKeysManage,
         ["GET /api/v1/server/api-keys/"] = ServerScopes.ApiKeysManage,
         ["DELETE /api/v1/server/api-keys/{id}"] = ServerScopes.ApiKeysManage,
+        ["GET /api/v1/server/signing-keys/"] = ServerScopes.SigningKeysManage,
+        ["POST /api/v1/server/signing-keys/rotate"] = ServerScopes.SigningKeysManage,
+        ["GET /api/v1/server/users/"] = ServerScopes.UsersRead,
+        ["GET /api/v1/server/users/{id}/sessions"] = ServerScopes.UsersRead,
+        ["DELETE /api/v1/server/users/{id}/sessions/{sessionId}"] = ServerScopes.SessionsRevoke,
+        ["GET /api/v1/server/stats"] = ServerScopes.StatsRead,
     };
 
     private List<(string Method, string Pattern, string Scope)> ServerRoutes() =>
@@ -41,7 +47,8 @@ public sealed class ServerApiAuthTests(TokenImFactory factory) : IClassFixture<T
 
     private static HttpRequestMessage Request(string method, string pattern, string key)
     {
-        var path = pattern.Replace("{id}", "no-such-id", StringComparison.Ordinal).Replace("{externalId}", "no-such-id", StringComparison.Ordinal);
+        var path = pattern.Replace("{id}", "no-such-id", StringComparison.Ordinal).Replace("{externalId}", "no-such-id", StringComparison.Ordinal)
+            .Replace("{sessionId}", "no-such-id", StringComparison.Ordinal);
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         if (method is "POST" or "PATCH")
