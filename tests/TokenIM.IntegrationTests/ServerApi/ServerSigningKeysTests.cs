@@ -107,14 +107,14 @@ public sealed class ServerSigningKeysTests
 
         var rotated = (await first.RotateSigningKeyAsync())[^1].Kid;
 
+        // Nothing with the new kid reaches the second node first: left alone, it would sign with the old key for up to a minute.
+        await TwoNodes.WaitUntilAsync(
+            async () => KidOf((await second.MintTokenAsync(user.Id)).AccessToken) == rotated,
+            "the second node signs with the rotated key");
         var fromFirst = (await first.MintTokenAsync(user.Id)).AccessToken;
         Assert.Equal(rotated, KidOf(fromFirst));
         Assert.Equal(HttpStatusCode.OK, await MeStatusAsync(nodes.Second, fromFirst));
         Assert.Equal(HttpStatusCode.OK, await MeStatusAsync(nodes.Second, oldToken));
-        // Without the bus, the second node would go on signing with the old key for up to a minute.
-        await TwoNodes.WaitUntilAsync(
-            async () => KidOf((await second.MintTokenAsync(user.Id)).AccessToken) == rotated,
-            "the second node signs with the rotated key");
         Assert.Equal(rotated, (await second.ListSigningKeysAsync())[^1].Kid);
         Assert.Contains(rotated, await JwksKidsAsync(new HttpClient { BaseAddress = nodes.Second.BaseUri }));
     }
