@@ -1,3 +1,5 @@
+using TokenIM.Protocol;
+using TokenIM.Protocol.Rest;
 using TokenIM.Server.Bus;
 
 namespace TokenIM.Server.Auth;
@@ -11,22 +13,38 @@ namespace TokenIM.Server.Auth;
 /// </summary>
 internal sealed partial class SigningKeyRotation(SigningKeys keys, IBus bus, ILogger<SigningKeyRotation> logger) : IHostedService
 {
+    /// <summary>
+    /// Rotations on demand stop here until older keys retire: every published key is read and served in the JWKS, so
+    /// a key holder rotating in a loop must not grow that without bound. Ten is more than any real rotation needs
+    /// within one token lifetime. (Racing rotations may pass it by one or two; it bounds, it does not count.)
+    /// </summary>
+    public const int MaxPublishedKeys = 10;
+
+    private static readonly Failure s_tooMany = new(
+        ErrorCode.TooManySigningKeys,
+        $"{MaxPublishedKeys} signing keys are published; rotate again once the oldest has retired.");
+
     private IDisposable? _subscription;
 
-    public IReadOnlyList<SigningKeyInfo> List() => keys.Describe();
+    public SigningKeyList List() => ToDto(keys.Describe());
 
     /// <summary>Makes a new current key and tells the other nodes; returns the keys as they are now.</summary>
-    public async Task<IReadOnlyList<SigningKeyInfo>> RotateAsync(CancellationToken cancellationToken)
+    public async Task<Result<SigningKeyList>> RotateAsync(CancellationToken cancellationToken)
     {
+        if (keys.Describe().Count >= MaxPublishedKeys)
+            return s_tooMany;
         // File work under an exclusive lock that another node may hold for a moment: off the request's thread.
         var kid = await Task.Run(keys.Rotate, cancellationToken);
         LogRotated(logger, kid);
         await AnnounceAsync();
-        return keys.Describe();
+        return ToDto(keys.Describe());
     }
 
     /// <summary>Tells every node that the key folder changed (also after a rotation by age).</summary>
     public ValueTask AnnounceAsync() => bus.PublishAsync(BusEnvelope.SigningKeysChanged(), CancellationToken.None);
+
+    private static SigningKeyList ToDto(IReadOnlyList<SigningKeyInfo> keys) =>
+        new([.. keys.Select(k => new SigningKeyDto(k.KeyId, k.CreatedAt, k.Current, k.SupersededAt, k.RetiresAt))]);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {

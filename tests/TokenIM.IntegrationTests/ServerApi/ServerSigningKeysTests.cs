@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using TokenIM.IntegrationTests.Infrastructure;
+using TokenIM.Protocol;
 using TokenIM.Client;
 using TokenIM.Server.Auth;
 
@@ -70,6 +71,24 @@ public sealed class ServerSigningKeysTests
         Assert.Equal(keys.OrderBy(k => k.CreatedAt).Select(k => k.Kid), keys.Select(k => k.Kid));
         Assert.Equal(3, keys.Select(k => k.CreatedAt).Distinct().Count());
         Assert.Equal([false, false, true], keys.Select(k => k.Current));
+    }
+
+    [Fact]
+    public async Task Rotate_TenKeysPublished_Is409TooManySigningKeysUntilOneRetires()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var factory = new TokenImFactory { Clock = clock };
+        using var server = await factory.ServerClientAsync(ServerScopes.SigningKeysManage);
+        for (var i = 1; i < SigningKeyRotation.MaxPublishedKeys; i++)
+            await server.RotateSigningKeyAsync();
+
+        var refused = await Assert.ThrowsAsync<TokenImApiException>(() => server.RotateSigningKeyAsync());
+
+        Assert.Equal(ErrorCode.TooManySigningKeys.Code, refused.Code);
+        Assert.Equal(SigningKeyRotation.MaxPublishedKeys, (await server.ListSigningKeysAsync()).Count);
+        clock.Advance(TimeSpan.FromMinutes(17));
+        factory.Services.GetRequiredService<SigningKeys>().LoadOrRotate();
+        Assert.Single(await server.RotateSigningKeyAsync(), k => k.Current);
     }
 
     [Fact]
