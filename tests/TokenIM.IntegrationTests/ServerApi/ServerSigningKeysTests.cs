@@ -3,9 +3,9 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using TokenIM.Client;
 using TokenIM.IntegrationTests.Infrastructure;
 using TokenIM.Protocol;
-using TokenIM.Client;
 using TokenIM.Server.Auth;
 
 namespace TokenIM.IntegrationTests.ServerApi;
