@@ -8,7 +8,7 @@ namespace TokenIM.Protocol.Rest;
 /// <param name="CreatedAt">When it was made.</param>
 /// <param name="Current">Whether it signs new tokens now. Exactly one key is current.</param>
 /// <param name="SupersededAt">When a newer key took over signing; absent for the current key.</param>
-/// <param name="RetiresAt">When it leaves the JWKS (every token it signed has expired by then); absent for the current key.</param>
+/// <param name="RetiresAt">When every token it signed has expired; the hourly housekeeping moves it out of the JWKS after that. Absent for the current key.</param>
 public sealed record SigningKeyDto(string Kid, DateTimeOffset CreatedAt, bool Current, DateTimeOffset? SupersededAt, DateTimeOffset? RetiresAt);
 
 /// <summary>Answer to <c>GET /api/v1/server/signing-keys</c> and <c>POST …/rotate</c>: every published key, oldest first.</summary>

@@ -11,7 +11,7 @@ namespace TokenIM.Server.Auth;
 /// signs with the new key from then on. A node that misses the message (Redis down) still finds the key within that
 /// minute, and verifies its tokens at once anyway (an unknown kid makes it read the folder).
 /// </summary>
-internal sealed partial class SigningKeyRotation(SigningKeys keys, IBus bus, ILogger<SigningKeyRotation> logger) : IHostedService
+internal sealed partial class SigningKeyRotation(SigningKeys keys, IBus bus, TimeProvider time, ILogger<SigningKeyRotation> logger) : IHostedService
 {
     /// <summary>
     /// Rotations on demand stop here until older keys retire: every published key is read and served in the JWKS, so
@@ -31,7 +31,9 @@ internal sealed partial class SigningKeyRotation(SigningKeys keys, IBus bus, ILo
     /// <summary>Makes a new current key and tells the other nodes; returns the keys as they are now.</summary>
     public async Task<Result<SigningKeyList>> RotateAsync(CancellationToken cancellationToken)
     {
-        if (keys.Describe().Count >= MaxPublishedKeys)
+        // Keys past their retirement do not count: the rotation itself retires them, under the folder's lock.
+        var now = time.GetUtcNow();
+        if (keys.Describe().Count(k => k.RetiresAt is not { } at || at >= now) >= MaxPublishedKeys)
             return s_tooMany;
         // File work under an exclusive lock that another node may hold for a moment: off the request's thread.
         var kid = await Task.Run(keys.Rotate, cancellationToken);

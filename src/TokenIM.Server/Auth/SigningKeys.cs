@@ -297,5 +297,5 @@ internal sealed partial class SigningKeys(IOptions<TokenImOptions> options, Time
 /// <param name="CreatedAt">When it was made (the second its kid names).</param>
 /// <param name="Current">Whether it signs new tokens.</param>
 /// <param name="SupersededAt">When a newer key took over signing; null for the current key.</param>
-/// <param name="RetiresAt">When it leaves the JWKS: every token it signed has expired by then.</param>
+/// <param name="RetiresAt">When every token it signed has expired; the next housekeeping after it moves the key to <c>retired/</c>.</param>
 internal sealed record SigningKeyInfo(string KeyId, DateTimeOffset CreatedAt, bool Current, DateTimeOffset? SupersededAt, DateTimeOffset? RetiresAt);
