@@ -47,13 +47,14 @@ internal sealed partial class ClusterStats(NodeStats local, IServiceProvider ser
         await base.StopAsync(cancellationToken);
         if (_redis is null)
             return;
-        // A node that stops in good order leaves at once rather than after the TTL.
+        // A node that stops in good order leaves at once rather than after the TTL. Best effort: Redis may be down, or
+        // its connection already disposed by a host torn down in a hurry; the TTL removes the figures then.
         try
         {
             await _redis.Database.KeyDeleteAsync(_redis.Keys.StatsNode(local.NodeId));
             await _redis.Database.SetRemoveAsync(_redis.Keys.StatsNodes, local.NodeId);
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
         {
             LogRedisFailed(logger, e);
         }
