@@ -137,6 +137,10 @@ public sealed record ErrorCode(string Code, int Status, string Title, string Cli
     public static readonly ErrorCode HookUnavailable = new("hook_unavailable", 503, "The message check is unavailable.",
         "Retry after `retryAfterMs` (or the Retry-After header) with the same clientMsgId.");
 
+    /// <summary>A signing-key rotation was refused: as many keys as allowed are published, each still verifying live tokens.</summary>
+    public static readonly ErrorCode TooManySigningKeys = new("too_many_signing_keys", 409, "Too many signing keys are published.",
+        "Wait until an older key retires (its `retiresAt` in the key list), then rotate again.");
+
     /// <summary>Every code, in catalogue order: the source of the error table in docs/protocol.md.</summary>
     public static IReadOnlyList<ErrorCode> All { get; } =
     [
@@ -146,6 +150,7 @@ public sealed record ErrorCode(string Code, int Status, string Title, string Cli
         RateLimited, UnknownOp, TooManyConnections, StoreUnavailable, InternalError,
         InvalidApiKey, InsufficientScope, ApiKeyNotFound, ExternalIdTaken, UserDisabled,
         MessageRejected, HookUnavailable,
+        TooManySigningKeys,
     ];
 
     /// <summary>The catalogue entry for a wire code, or null for a code this version does not know (treat it by its HTTP status).</summary>

@@ -8,6 +8,7 @@ using TokenIM.Server.Hooks;
 using TokenIM.Server.Hosting;
 using TokenIM.Server.Http;
 using TokenIM.Server.Presence;
+using TokenIM.Server.Stats;
 using TokenIM.Server.Storage;
 
 // The stages in the order a message flows through them (see docs/architecture.md).
@@ -21,6 +22,7 @@ builder.Services.AddTokenImBus();
 builder.Services.AddTokenImDelivery();
 builder.Services.AddTokenImPresence();
 builder.Services.AddTokenImGateway();
+builder.Services.AddTokenImStats();
 
 var app = builder.Build();
 await app.Services.MigrateTokenImStoreAsync();

@@ -7,6 +7,7 @@ using TokenIM.Server.Auth;
 using TokenIM.Server.Chat;
 using TokenIM.Server.Delivery;
 using TokenIM.Server.Hosting;
+using TokenIM.Server.Stats;
 
 namespace TokenIM.Server.Gateway;
 
@@ -21,6 +22,7 @@ internal sealed partial class ConnectionHandler(
     RealtimeService realtime,
     AccessTokens accessTokens,
     IServiceScopeFactory scopes,
+    NodeCounters counters,
     IOptions<TokenImOptions> options,
     TimeProvider time,
     ILogger<ConnectionHandler> logger)
@@ -28,7 +30,7 @@ internal sealed partial class ConnectionHandler(
     public async Task RunAsync(WebSocket socket, AccessTokenClaims? headerClaims)
     {
         var settings = options.Value.Gateway;
-        using var connection = new Connection(socket, settings, time, logger);
+        using var connection = new Connection(socket, settings, counters, time, logger);
         using var tracked = lifetime.Track(connection);
         var writer = connection.WriteLoopAsync();
         var registered = false;
@@ -58,6 +60,7 @@ internal sealed partial class ConnectionHandler(
 
             while (await connection.ReceiveAsync() is { } frame)
             {
+                counters.FrameIn();
                 try
                 {
                     // Not the host's stopping token: a graceful shutdown lets requests finish (ShutdownAsync), it does not cancel them.

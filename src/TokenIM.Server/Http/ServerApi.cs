@@ -19,6 +19,9 @@ internal static class ServerApi
         server.MapServerUsersApi();
         server.MapServerApiKeysApi();
         server.MapServerConversationsApi();
+        server.MapServerSigningKeysApi();
+        server.MapServerSessionsApi();
+        server.MapServerStatsApi();
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text;
 using Microsoft.AspNetCore.Mvc.Testing;
 using TokenIM.IntegrationTests.Chat;
 using TokenIM.IntegrationTests.Gateway;
@@ -185,6 +186,9 @@ internal static class RestFuzzRoutes
         ["GET /api/v1/server/conversations/{id}/messages beforeSeq"] = Integer(0, long.MaxValue),
         ["GET /api/v1/server/conversations/{id}/messages limit"] = Integer(1, 100),
         ["GET /api/v1/diagnostics collect"] = b => b.Length == 0 || bool.TryParse(b, out _) ? null : false,
+        ["GET /api/v1/server/users query"] = q => q.Trim().Length > 128 ? false : null,
+        ["GET /api/v1/server/users limit"] = Integer(1, 100),
+        ["GET /api/v1/server/users cursor"] = c => c.Length == 0 ? null : UserCursor(c),
     };
 
     /// <summary>Query values every case of a route carries unless it fuzzes them, so the other parameters are judged on their own.</summary>
@@ -210,6 +214,7 @@ internal static class RestFuzzRoutes
         ("DELETE /api/v1/auth/sessions/{id}", "id") => world.OtherSessionId,
         ("GET /api/v1/users/{id}", "id") => world.Peer.Id,
         ("DELETE /api/v1/server/api-keys/{id}", "id") => world.Server.SpareKeyId,
+        (_, "sessionId") => "no-such-session",
         (_, "externalId") => "no-such-external-id",
         _ when route.Contains(" /api/v1/server/conversations/", StringComparison.Ordinal) => parameter == "userId" ? world.Peer.Id : world.GroupId,
         _ when route.Contains(" /api/v1/server/", StringComparison.Ordinal) => world.Server.UserId,
@@ -217,6 +222,22 @@ internal static class RestFuzzRoutes
         (_, "id") => world.GroupId,
         _ => throw new InvalidOperationException($"No value for the path parameter {parameter} of {route}: add one to RestFuzzRoutes.PathValue."),
     };
+
+    // A cursor the server gave out: base64url of a username (1–64 characters, no control characters).
+    private static bool? UserCursor(string cursor)
+    {
+        if (cursor.Length > 128 || !System.Buffers.Text.Base64Url.IsValid(cursor))
+            return false;
+        try
+        {
+            var username = new UTF8Encoding(false, true).GetString(System.Buffers.Text.Base64Url.DecodeFromChars(cursor));
+            return username.Length is > 0 and <= 64 && !username.Any(char.IsControl) ? null : false;
+        }
+        catch (Exception e) when (e is FormatException or DecoderFallbackException)
+        {
+            return false;
+        }
+    }
 
     private static Func<string, bool?> Integer(long min, long max) => value =>
         value.Length == 0 ? null
