@@ -126,6 +126,18 @@ public sealed record ErrorCode(string Code, int Status, string Title, string Cli
     public static readonly ErrorCode UserDisabled = new("user_disabled", 403, "The account is disabled.",
         "Do not retry; tell the user the account is disabled. Only the app's operator can enable it again.");
 
+    /// <summary>No webhook endpoint with that id.</summary>
+    public static readonly ErrorCode WebhookNotFound = new("webhook_not_found", 404, "The webhook endpoint does not exist.",
+        "Check the endpoint id against the endpoint list.");
+
+    /// <summary>No delivery with that id for that endpoint.</summary>
+    public static readonly ErrorCode WebhookDeliveryNotFound = new("webhook_delivery_not_found", 404, "The webhook delivery does not exist.",
+        "Check the delivery id against the endpoint's delivery log; delivered rows are pruned after the retention period.");
+
+    /// <summary>Only a dead delivery can be retried: a pending one is still being tried, a delivered one arrived.</summary>
+    public static readonly ErrorCode WebhookDeliveryNotDead = new("webhook_delivery_not_dead", 409, "Only a dead delivery can be retried.",
+        "Do not retry: a pending delivery is retried by the server, a delivered one arrived.");
+
     /// <summary>Every code, in catalogue order: the source of the error table in docs/protocol.md.</summary>
     public static IReadOnlyList<ErrorCode> All { get; } =
     [
@@ -134,6 +146,7 @@ public sealed record ErrorCode(string Code, int Status, string Title, string Cli
         ConversationNotFound, SessionNotFound, NotFound, MethodNotAllowed, ConversationIsDirect, GroupFull,
         RateLimited, UnknownOp, TooManyConnections, StoreUnavailable, InternalError,
         InvalidApiKey, InsufficientScope, ApiKeyNotFound, ExternalIdTaken, UserDisabled,
+        WebhookNotFound, WebhookDeliveryNotFound, WebhookDeliveryNotDead,
     ];
 
     /// <summary>The catalogue entry for a wire code, or null for a code this version does not know (treat it by its HTTP status).</summary>

@@ -8,6 +8,7 @@ using TokenIM.Server.Hosting;
 using TokenIM.Server.Http;
 using TokenIM.Server.Presence;
 using TokenIM.Server.Storage;
+using TokenIM.Server.Webhooks;
 
 // The stages in the order a message flows through them (see docs/architecture.md).
 var builder = WebApplication.CreateBuilder(args);
@@ -18,6 +19,7 @@ builder.Services.AddTokenImChat();
 builder.Services.AddTokenImBus();
 builder.Services.AddTokenImDelivery();
 builder.Services.AddTokenImPresence();
+builder.Services.AddTokenImWebhooks();
 builder.Services.AddTokenImGateway();
 
 var app = builder.Build();

@@ -17,6 +17,9 @@ internal enum BusEnvelopeKind
     /// cached presence audiences of <see cref="BusEnvelope.UserIds"/> (everyone who was or is a member).
     /// </summary>
     MembershipChanged,
+
+    /// <summary>A webhook endpoint was created, changed or deleted: every node re-reads the endpoint list.</summary>
+    WebhooksChanged,
 }
 
 /// <summary>
@@ -39,4 +42,6 @@ internal sealed record BusEnvelope(
 
     public static BusEnvelope MembershipChanged(string conversationId, IReadOnlyList<string> userIds) =>
         new(BusEnvelopeKind.MembershipChanged, userIds, ReadOnlyMemory<byte>.Empty, ConversationId: conversationId);
+
+    public static BusEnvelope WebhooksChanged() => new(BusEnvelopeKind.WebhooksChanged, [], ReadOnlyMemory<byte>.Empty);
 }
