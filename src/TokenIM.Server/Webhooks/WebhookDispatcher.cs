@@ -155,6 +155,10 @@ internal sealed partial class WebhookDispatcher(
     /// <summary>Starts the due heads not already in flight; returns how long until the next one falls due (at most the poll interval).</summary>
     private async Task<TimeSpan> SendDueAsync(DatabaseLoop loop, CancellationToken cancellationToken)
     {
+        // Queues whose request finished are free again only now, before the query: their rows' new state is
+        // committed by then, so a stale read cannot send a delivered event twice (the outage test caught that).
+        while (loop.Finished.TryDequeue(out var finished))
+            loop.InFlight.TryRemove(finished, out _);
         var now = Now();
         await using var db = loop.Database.Create();
         const int pending = WebhookDeliveryStates.Pending;
@@ -228,7 +232,7 @@ internal sealed partial class WebhookDispatcher(
         }
         finally
         {
-            loop.InFlight.TryRemove((delivery.EndpointId, delivery.OrderKey), out _);
+            loop.Finished.Enqueue((delivery.EndpointId, delivery.OrderKey));
             loop.Wake();
         }
     }
@@ -271,6 +275,9 @@ internal sealed partial class WebhookDispatcher(
         public long HeldUntil { get; set; }
 
         public ConcurrentDictionary<(string EndpointId, string OrderKey), byte> InFlight { get; } = new();
+
+        /// <summary>Queues whose request ended (its row updated); the loop frees them before its next read.</summary>
+        public ConcurrentQueue<(string EndpointId, string OrderKey)> Finished { get; } = new();
 
         public void Wake()
         {
