@@ -146,6 +146,21 @@ internal static class RestFuzzRoutes
         ["POST /api/v1/server/api-keys"] = new(
             [new("name", JsonKind.String, Required: true), new("scopes", JsonKind.StringArray, Required: true)],
             (_, _) => Members(("name", Literal("fuzzed key")), ("scopes", $"[{Literal(ServerScopes.UsersRead)}]"))),
+        ["POST /api/v1/server/webhooks"] = new(
+            [
+                new("url", JsonKind.String, Required: true, Check: WebhookUrl),
+                new("events", JsonKind.StringArray, Required: true, Check: NoSuchThing),
+                new("description", JsonKind.String),
+            ],
+            (_, _) => Members(("url", Literal("http://127.0.0.1:9/fuzz")), ("events", $"[{Literal("user.created")}]"))),
+        ["PATCH /api/v1/server/webhooks/{id}"] = new(
+            [
+                new("url", JsonKind.String, Check: WebhookUrl),
+                new("events", JsonKind.StringArray, Check: NoSuchThing),
+                new("enabled", JsonKind.Boolean),
+                new("description", JsonKind.String),
+            ],
+            (_, _) => Members(("enabled", "false"))),
         ["POST /api/v1/conversations/{id}/read"] = new(
             [new("seq", JsonKind.Integer, Required: true, CheckNumber: n => n is < 0 or > 1_000_000 ? false : null)],
             (_, _) => Members(("seq", "0"))),
@@ -159,6 +174,9 @@ internal static class RestFuzzRoutes
         ["GET /api/v1/conversations/{id}/messages afterSeq"] = Integer(0, long.MaxValue),
         ["GET /api/v1/conversations/{id}/messages beforeSeq"] = Integer(0, long.MaxValue),
         ["GET /api/v1/conversations/{id}/messages limit"] = Integer(1, 100),
+        ["GET /api/v1/server/webhooks/{id}/deliveries state"] = v => v.Length == 0 || v is "pending" or "delivered" or "dead" ? null : false,
+        ["GET /api/v1/server/webhooks/{id}/deliveries limit"] = Integer(1, 100),
+        ["GET /api/v1/server/webhooks/{id}/deliveries cursor"] = _ => null,
         ["GET /api/v1/diagnostics collect"] = b => b.Length == 0 || bool.TryParse(b, out _) ? null : false,
     };
 
@@ -185,11 +203,16 @@ internal static class RestFuzzRoutes
         ("GET /api/v1/users/{id}", "id") => world.Peer.Id,
         ("DELETE /api/v1/server/api-keys/{id}", "id") => world.Server.SpareKeyId,
         (_, "externalId") => "no-such-external-id",
+        (_, "deliveryId") => "dlv_no-such-delivery",
         _ when route.Contains(" /api/v1/server/", StringComparison.Ordinal) => world.Server.UserId,
         (_, "userId") => world.Peer.Id,
         (_, "id") => world.GroupId,
         _ => throw new InvalidOperationException($"No value for the path parameter {parameter} of {route}: add one to RestFuzzRoutes.PathValue."),
     };
+
+    /// <summary>Not an absolute http(s) URL: refused. (A valid one may still be refused for other reasons.)</summary>
+    private static bool? WebhookUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) ? null : false;
 
     private static Func<string, bool?> Integer(long min, long max) => value =>
         value.Length == 0 ? null

@@ -27,6 +27,14 @@ public sealed class ServerApiAuthTests(TokenImFactory factory) : IClassFixture<T
         ["POST /api/v1/server/api-keys/"] = ServerScopes.ApiKeysManage,
         ["GET /api/v1/server/api-keys/"] = ServerScopes.ApiKeysManage,
         ["DELETE /api/v1/server/api-keys/{id}"] = ServerScopes.ApiKeysManage,
+        ["POST /api/v1/server/webhooks/"] = ServerScopes.WebhooksManage,
+        ["GET /api/v1/server/webhooks/"] = ServerScopes.WebhooksManage,
+        ["GET /api/v1/server/webhooks/{id}"] = ServerScopes.WebhooksManage,
+        ["PATCH /api/v1/server/webhooks/{id}"] = ServerScopes.WebhooksManage,
+        ["DELETE /api/v1/server/webhooks/{id}"] = ServerScopes.WebhooksManage,
+        ["POST /api/v1/server/webhooks/{id}/roll-secret"] = ServerScopes.WebhooksManage,
+        ["GET /api/v1/server/webhooks/{id}/deliveries"] = ServerScopes.WebhooksManage,
+        ["POST /api/v1/server/webhooks/{id}/deliveries/{deliveryId}/retry"] = ServerScopes.WebhooksManage,
     };
 
     private List<(string Method, string Pattern, string Scope)> ServerRoutes() =>
@@ -41,7 +49,8 @@ public sealed class ServerApiAuthTests(TokenImFactory factory) : IClassFixture<T
 
     private static HttpRequestMessage Request(string method, string pattern, string key)
     {
-        var path = pattern.Replace("{id}", "no-such-id", StringComparison.Ordinal).Replace("{externalId}", "no-such-id", StringComparison.Ordinal);
+        var path = pattern.Replace("{id}", "no-such-id", StringComparison.Ordinal).Replace("{externalId}", "no-such-id", StringComparison.Ordinal)
+            .Replace("{deliveryId}", "no-such-id", StringComparison.Ordinal);
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         if (method is "POST" or "PATCH")
