@@ -24,6 +24,7 @@ internal static class AdminCommand
         };
         command.Subcommands.Add(ApiKeyCommands.Create(connection));
         command.Subcommands.Add(UserCommands.Create(connection));
+        command.Subcommands.Add(WebhookCommands.Create(connection));
         return command;
     }
 }
