@@ -100,7 +100,7 @@ internal sealed partial class WebhookDispatcher(
                     if (Now() >= pruneAt)
                     {
                         await PruneAsync(loop.Database, stoppingToken);
-                        pruneAt = Now() + (long)PruneEvery.TotalMilliseconds;
+                        pruneAt = Now() + (long)Min(PruneEvery, _settings.Retention).TotalMilliseconds;
                     }
                 }
             }

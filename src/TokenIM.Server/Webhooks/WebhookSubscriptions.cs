@@ -16,7 +16,7 @@ namespace TokenIM.Server.Webhooks;
 /// is down).
 /// </summary>
 internal sealed partial class WebhookSubscriptions(
-    Func<TokenImDbContext> directory, IBus bus, TimeProvider time, IOptions<TokenImOptions> options, ILogger<WebhookSubscriptions> logger)
+    Func<TokenImDbContext> directory, IBus bus, IOptions<TokenImOptions> options, ILogger<WebhookSubscriptions> logger)
     : BackgroundService
 {
     private volatile Snapshot _current = Snapshot.Empty;
@@ -65,17 +65,8 @@ internal sealed partial class WebhookSubscriptions(
         {
             try
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                timeout.CancelAfter(interval);
-                try
-                {
-                    await _changed.WaitAsync(timeout.Token);
-                }
-                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-                {
-                    // The interval passed: refresh anyway.
-                }
-
+                // A change on any node, or the interval passing (in case a bus message was lost).
+                await _changed.WaitAsync(interval, stoppingToken);
                 await RefreshAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -84,8 +75,8 @@ internal sealed partial class WebhookSubscriptions(
             }
             catch (Exception e)
             {
+                // The directory is unreachable or the like: keep the last list, try again next interval.
                 LogRefreshFailed(logger, e);
-                await Task.Delay(interval, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
     }

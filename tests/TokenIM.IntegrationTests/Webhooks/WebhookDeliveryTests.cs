@@ -131,6 +131,26 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Equal("webhook_delivery_not_dead", again.Code);
     }
 
+    [Fact]
+    public async Task DeliveredRows_OlderThanTheRetention_ArePruned_DeadOnesStay()
+    {
+        _factory.Settings["TokenIM:Webhooks:Retention"] = "00:00:01";
+        _factory.Settings["TokenIM:Webhooks:MaxAttempts"] = "1";
+        var (server, endpoint) = await _factory.CreateEndpointAsync(_receiver, WebhookEventTypes.MessageCreated);
+        var alice = await _factory.RegisterAsync();
+        var group = await alice.CreateGroupAsync("pruned");
+        _receiver.Status = 500;
+        await alice.SendOkAsync(group.Id, "dies");
+        await WaitForStateAsync(server, endpoint.Endpoint.Id, "dead", 1);
+        _receiver.Status = 200;
+
+        await alice.SendOkAsync(group.Id, "delivered, then pruned");
+
+        await _receiver.WaitUntilAsync(r => r.Any(x => x.Accepted), "the second event arrived");
+        await WaitForStateAsync(server, endpoint.Endpoint.Id, "delivered", 0);
+        Assert.Single((await server.ListWebhookDeliveriesAsync(endpoint.Endpoint.Id)).Deliveries, d => d.State == "dead");
+    }
+
     private static async Task WaitForStateAsync(TokenIM.Client.TokenImServerClient server, string endpointId, string state, int count)
     {
         await TwoNodes.WaitUntilAsync(
