@@ -137,6 +137,16 @@ public sealed record ErrorCode(string Code, int Status, string Title, string Cli
     /// <summary>Only a dead delivery can be retried: a pending one is still being tried, a delivered one arrived.</summary>
     public static readonly ErrorCode WebhookDeliveryNotDead = new("webhook_delivery_not_dead", 409, "Only a dead delivery can be retried.",
         "Do not retry: a pending delivery is retried by the server, a delivered one arrived.");
+    /// <summary>The app's before-send hook refused the message; <c>detail</c> carries the hook's reason. Nothing was stored.</summary>
+    public static readonly ErrorCode MessageRejected = new("message_rejected", 422, "The message was rejected.",
+        "Do not resend it unchanged: show the reason in `detail` to the user, who may edit the text and send it again.");
+
+    /// <summary>
+    /// The before-send hook (set to fail closed) could not be asked: it timed out, failed or answered nonsense. Nothing
+    /// was stored.
+    /// </summary>
+    public static readonly ErrorCode HookUnavailable = new("hook_unavailable", 503, "The message check is unavailable.",
+        "Retry after `retryAfterMs` (or the Retry-After header) with the same clientMsgId.");
 
     /// <summary>Every code, in catalogue order: the source of the error table in docs/protocol.md.</summary>
     public static IReadOnlyList<ErrorCode> All { get; } =
@@ -147,6 +157,7 @@ public sealed record ErrorCode(string Code, int Status, string Title, string Cli
         RateLimited, UnknownOp, TooManyConnections, StoreUnavailable, InternalError,
         InvalidApiKey, InsufficientScope, ApiKeyNotFound, ExternalIdTaken, UserDisabled,
         WebhookNotFound, WebhookDeliveryNotFound, WebhookDeliveryNotDead,
+        MessageRejected, HookUnavailable,
     ];
 
     /// <summary>The catalogue entry for a wire code, or null for a code this version does not know (treat it by its HTTP status).</summary>

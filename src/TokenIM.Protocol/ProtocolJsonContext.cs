@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using TokenIM.Protocol.Hooks;
 using TokenIM.Protocol.Rest;
 using TokenIM.Protocol.Webhooks;
 using TokenIM.Protocol.Ws;
@@ -42,6 +43,11 @@ namespace TokenIM.Protocol;
 [JsonSerializable(typeof(ServerUpdateUserRequest))]
 [JsonSerializable(typeof(ServerUserDto))]
 [JsonSerializable(typeof(ServerConversationDto))]
+[JsonSerializable(typeof(ServerCreateConversationRequest))]
+[JsonSerializable(typeof(ServerAddMembersRequest))]
+[JsonSerializable(typeof(ServerSendMessageRequest))]
+[JsonSerializable(typeof(BeforeSendHookRequest))]
+[JsonSerializable(typeof(BeforeSendHookResponse))]
 [JsonSerializable(typeof(WebhookEvent))]
 [JsonSerializable(typeof(CreateWebhookEndpointRequest))]
 [JsonSerializable(typeof(UpdateWebhookEndpointRequest))]

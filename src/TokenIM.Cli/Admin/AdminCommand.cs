@@ -25,6 +25,8 @@ internal static class AdminCommand
         command.Subcommands.Add(ApiKeyCommands.Create(connection));
         command.Subcommands.Add(UserCommands.Create(connection));
         command.Subcommands.Add(WebhookCommands.Create(connection));
+        command.Subcommands.Add(ConversationCommands.Create(connection));
+        command.Subcommands.Add(ConversationCommands.CreateMessages(connection));
         return command;
     }
 }

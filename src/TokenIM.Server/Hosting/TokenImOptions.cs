@@ -48,6 +48,8 @@ internal sealed class TokenImOptions
     public AdminSettings Admin { get; set; } = new();
 
     public WebhookSettings Webhooks { get; set; } = new();
+
+    public Hooks.HookSettings Hooks { get; set; } = new();
 }
 
 internal sealed class TokenSettings

@@ -19,6 +19,7 @@ internal static class ServerApi
         server.MapServerUsersApi();
         server.MapServerApiKeysApi();
         server.MapServerWebhooksApi();
+        server.MapServerConversationsApi();
     }
 
     /// <summary>

@@ -135,6 +135,7 @@ internal static class RestFuzzRoutes
                 new("displayName", JsonKind.String, Check: Name(64, required: false)),
                 new("externalId", JsonKind.String),
                 new("password", JsonKind.String),
+                new("isBot", JsonKind.Boolean),
             ],
             (w, _) => Members(("username", Literal(w.Unique("app"))), ("displayName", Literal("App user")))),
         ["PATCH /api/v1/server/users/{id}"] = new(
@@ -161,6 +162,27 @@ internal static class RestFuzzRoutes
                 new("description", JsonKind.String),
             ],
             (_, _) => Members(("enabled", "false"))),
+        ["POST /api/v1/server/conversations"] = new(
+            [
+                new("type", JsonKind.String, Required: true, Check: NoSuchThing),
+                new("creatorId", JsonKind.String, Required: true, Check: NoSuchThing),
+                new("title", JsonKind.String, Required: true, Check: Name(100, required: true)),
+                new("memberIds", JsonKind.StringArray, Check: NoSuchThing),
+                new("peerId", JsonKind.String),
+            ],
+            (w, _) => Members(
+                ("type", Literal(ConversationTypes.Group)), ("creatorId", Literal(w.Fuzzer.Id)), ("title", Literal("fuzzed by the app")),
+                ("memberIds", $"[{Literal(w.Peer.Id)}]"))),
+        ["POST /api/v1/server/conversations/{id}/members"] = new(
+            [new("userIds", JsonKind.StringArray, Required: true, Check: NoSuchThing), new("actorId", JsonKind.String, Check: NoSuchThing)],
+            (w, _) => Members(("userIds", $"[{Literal(w.Peer.Id)}]"))),
+        ["POST /api/v1/server/conversations/{id}/messages"] = new(
+            [
+                new("senderId", JsonKind.String, Required: true, Check: NoSuchThing),
+                new("clientMsgId", JsonKind.String, Required: true, Check: ClientMsgId),
+                new("text", JsonKind.String, Required: true, Check: Text),
+            ],
+            (w, _) => Members(("senderId", Literal(w.Fuzzer.Id)), ("clientMsgId", Literal(w.Unique("app-fuzz-"))), ("text", Literal("fuzz text from the app")))),
         ["POST /api/v1/conversations/{id}/read"] = new(
             [new("seq", JsonKind.Integer, Required: true, CheckNumber: n => n is < 0 or > 1_000_000 ? false : null)],
             (_, _) => Members(("seq", "0"))),
@@ -177,6 +199,9 @@ internal static class RestFuzzRoutes
         ["GET /api/v1/server/webhooks/{id}/deliveries state"] = v => v.Length == 0 || v is "pending" or "delivered" or "dead" ? null : false,
         ["GET /api/v1/server/webhooks/{id}/deliveries limit"] = Integer(1, 100),
         ["GET /api/v1/server/webhooks/{id}/deliveries cursor"] = _ => null,
+        ["GET /api/v1/server/conversations/{id}/messages afterSeq"] = Integer(0, long.MaxValue),
+        ["GET /api/v1/server/conversations/{id}/messages beforeSeq"] = Integer(0, long.MaxValue),
+        ["GET /api/v1/server/conversations/{id}/messages limit"] = Integer(1, 100),
         ["GET /api/v1/diagnostics collect"] = b => b.Length == 0 || bool.TryParse(b, out _) ? null : false,
     };
 
@@ -194,6 +219,7 @@ internal static class RestFuzzRoutes
     {
         "POST /api/v1/auth/logout", "POST /api/v1/auth/password", "DELETE /api/v1/auth/sessions/{id}",
         "DELETE /api/v1/conversations/{id}/members/{userId}", "PATCH /api/v1/conversations/{id}/members/{userId}",
+        "DELETE /api/v1/server/conversations/{id}/members/{userId}",
     };
 
     /// <summary>The valid value of a path parameter: the world's own group, peer or second session.</summary>
@@ -204,6 +230,7 @@ internal static class RestFuzzRoutes
         ("DELETE /api/v1/server/api-keys/{id}", "id") => world.Server.SpareKeyId,
         (_, "externalId") => "no-such-external-id",
         (_, "deliveryId") => "dlv_no-such-delivery",
+        _ when route.Contains(" /api/v1/server/conversations/", StringComparison.Ordinal) => parameter == "userId" ? world.Peer.Id : world.GroupId,
         _ when route.Contains(" /api/v1/server/", StringComparison.Ordinal) => world.Server.UserId,
         (_, "userId") => world.Peer.Id,
         (_, "id") => world.GroupId,

@@ -109,6 +109,17 @@ internal static class RestRouteTable
         new("POST /api/v1/server/webhooks/{id}/roll-secret", false, (_, _) => [new(s_post, $"{Server}/webhooks/we_0123456789abcdef0123456789abcdef/roll-secret", null, ServerOnly)]),
         new("GET /api/v1/server/webhooks/{id}/deliveries", false, (_, _) => [new(s_get, $"{Server}/webhooks/we_0123456789abcdef0123456789abcdef/deliveries", null, ServerOnly)]),
         new("POST /api/v1/server/webhooks/{id}/deliveries/{deliveryId}/retry", false, (_, _) => [new(s_post, $"{Server}/webhooks/we_0123456789abcdef0123456789abcdef/deliveries/dlv_0123456789abcdef0123456789abcdef/retry", null, ServerOnly)]),
+        // A signed-in user cannot act for another through the server API: creating, reading, joining or speaking as the victim.
+        new("POST /api/v1/server/conversations", false, (w, a) =>
+            [new(s_post, $"{Server}/conversations", new ServerCreateConversationRequest("group", w.Owner.Id, [a.Id], Title: "mine"), ServerOnly)]),
+        new("GET /api/v1/server/conversations/{id}", false, (w, _) => OnEach(w, id => [new(s_get, $"{Server}/conversations/{id}", null, ServerOnly)])),
+        new("POST /api/v1/server/conversations/{id}/members", false, (w, a) =>
+            OnEach(w, id => [new(s_post, $"{Server}/conversations/{id}/members", new ServerAddMembersRequest([a.Id]), ServerOnly)])),
+        new("DELETE /api/v1/server/conversations/{id}/members/{userId}", false, (w, _) =>
+            OnEach(w, id => [new(s_delete, $"{Server}/conversations/{id}/members/{w.Owner.Id}", null, ServerOnly)])),
+        new("POST /api/v1/server/conversations/{id}/messages", false, (w, _) =>
+            OnEach(w, id => [new(s_post, $"{Server}/conversations/{id}/messages", new ServerSendMessageRequest(w.Owner.Id, "spoof-1", "I did not write this"), ServerOnly)])),
+        new("GET /api/v1/server/conversations/{id}/messages", false, (w, _) => OnEach(w, id => [new(s_get, $"{Server}/conversations/{id}/messages", null, ServerOnly)])),
     ];
 
     private const string Server = "/api/v1/server";

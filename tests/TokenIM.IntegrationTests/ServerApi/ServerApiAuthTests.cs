@@ -35,6 +35,12 @@ public sealed class ServerApiAuthTests(TokenImFactory factory) : IClassFixture<T
         ["POST /api/v1/server/webhooks/{id}/roll-secret"] = ServerScopes.WebhooksManage,
         ["GET /api/v1/server/webhooks/{id}/deliveries"] = ServerScopes.WebhooksManage,
         ["POST /api/v1/server/webhooks/{id}/deliveries/{deliveryId}/retry"] = ServerScopes.WebhooksManage,
+        ["POST /api/v1/server/conversations/"] = ServerScopes.ConversationsWrite,
+        ["GET /api/v1/server/conversations/{id}"] = ServerScopes.ConversationsRead,
+        ["POST /api/v1/server/conversations/{id}/members"] = ServerScopes.ConversationsWrite,
+        ["DELETE /api/v1/server/conversations/{id}/members/{userId}"] = ServerScopes.ConversationsWrite,
+        ["POST /api/v1/server/conversations/{id}/messages"] = ServerScopes.MessagesWrite,
+        ["GET /api/v1/server/conversations/{id}/messages"] = ServerScopes.ConversationsRead,
     };
 
     private List<(string Method, string Pattern, string Scope)> ServerRoutes() =>
@@ -50,7 +56,8 @@ public sealed class ServerApiAuthTests(TokenImFactory factory) : IClassFixture<T
     private static HttpRequestMessage Request(string method, string pattern, string key)
     {
         var path = pattern.Replace("{id}", "no-such-id", StringComparison.Ordinal).Replace("{externalId}", "no-such-id", StringComparison.Ordinal)
-            .Replace("{deliveryId}", "no-such-id", StringComparison.Ordinal);
+            .Replace("{deliveryId}", "no-such-id", StringComparison.Ordinal)
+            .Replace("{userId}", "no-such-id", StringComparison.Ordinal);
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         if (method is "POST" or "PATCH")
