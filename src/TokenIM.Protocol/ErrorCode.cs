@@ -126,6 +126,17 @@ public sealed record ErrorCode(string Code, int Status, string Title, string Cli
     public static readonly ErrorCode UserDisabled = new("user_disabled", 403, "The account is disabled.",
         "Do not retry; tell the user the account is disabled. Only the app's operator can enable it again.");
 
+    /// <summary>No webhook endpoint with that id.</summary>
+    public static readonly ErrorCode WebhookNotFound = new("webhook_not_found", 404, "The webhook endpoint does not exist.",
+        "Check the endpoint id against the endpoint list.");
+
+    /// <summary>No delivery with that id for that endpoint.</summary>
+    public static readonly ErrorCode WebhookDeliveryNotFound = new("webhook_delivery_not_found", 404, "The webhook delivery does not exist.",
+        "Check the delivery id against the endpoint's delivery log; delivered rows are pruned after the retention period.");
+
+    /// <summary>Only a dead delivery can be retried: a pending one is still being tried, a delivered one arrived.</summary>
+    public static readonly ErrorCode WebhookDeliveryNotDead = new("webhook_delivery_not_dead", 409, "Only a dead delivery can be retried.",
+        "Do not retry: a pending delivery is retried by the server, a delivered one arrived.");
     /// <summary>The app's before-send hook refused the message; <c>detail</c> carries the hook's reason. Nothing was stored.</summary>
     public static readonly ErrorCode MessageRejected = new("message_rejected", 422, "The message was rejected.",
         "Do not resend it unchanged: show the reason in `detail` to the user, who may edit the text and send it again.");
@@ -149,6 +160,7 @@ public sealed record ErrorCode(string Code, int Status, string Title, string Cli
         ConversationNotFound, SessionNotFound, NotFound, MethodNotAllowed, ConversationIsDirect, GroupFull,
         RateLimited, UnknownOp, TooManyConnections, StoreUnavailable, InternalError,
         InvalidApiKey, InsufficientScope, ApiKeyNotFound, ExternalIdTaken, UserDisabled,
+        WebhookNotFound, WebhookDeliveryNotFound, WebhookDeliveryNotDead,
         MessageRejected, HookUnavailable,
         TooManySigningKeys,
     ];

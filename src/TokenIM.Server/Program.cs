@@ -10,6 +10,7 @@ using TokenIM.Server.Http;
 using TokenIM.Server.Presence;
 using TokenIM.Server.Stats;
 using TokenIM.Server.Storage;
+using TokenIM.Server.Webhooks;
 
 // The stages in the order a message flows through them (see docs/architecture.md).
 var builder = WebApplication.CreateBuilder(args);
@@ -21,6 +22,7 @@ builder.Services.AddTokenImHooks();
 builder.Services.AddTokenImBus();
 builder.Services.AddTokenImDelivery();
 builder.Services.AddTokenImPresence();
+builder.Services.AddTokenImWebhooks();
 builder.Services.AddTokenImGateway();
 builder.Services.AddTokenImStats();
 

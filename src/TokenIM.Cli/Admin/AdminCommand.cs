@@ -25,6 +25,7 @@ internal static class AdminCommand
         command.Subcommands.Add(ApiKeyCommands.Create(connection));
         command.Subcommands.Add(UserCommands.Create(connection, UserFindCommand.Create(connection)));
         command.Subcommands.Add(SessionCommands.Create(connection));
+        command.Subcommands.Add(WebhookCommands.Create(connection));
         command.Subcommands.Add(ConversationCommands.Create(connection));
         command.Subcommands.Add(ConversationCommands.CreateMessages(connection));
         command.Subcommands.Add(SigningKeyCommands.Create(connection));

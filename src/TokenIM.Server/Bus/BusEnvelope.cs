@@ -18,6 +18,9 @@ internal enum BusEnvelopeKind
     /// </summary>
     MembershipChanged,
 
+    /// <summary>A webhook endpoint was created, changed or deleted: every node re-reads the endpoint list.</summary>
+    WebhooksChanged,
+
     /// <summary>A node made a signing key in the shared key folder: every node reads the folder again and signs with it.</summary>
     SigningKeysChanged,
 }
@@ -43,5 +46,6 @@ internal sealed record BusEnvelope(
     public static BusEnvelope MembershipChanged(string conversationId, IReadOnlyList<string> userIds) =>
         new(BusEnvelopeKind.MembershipChanged, userIds, ReadOnlyMemory<byte>.Empty, ConversationId: conversationId);
 
+    public static BusEnvelope WebhooksChanged() => new(BusEnvelopeKind.WebhooksChanged, [], ReadOnlyMemory<byte>.Empty);
     public static BusEnvelope SigningKeysChanged() => new(BusEnvelopeKind.SigningKeysChanged, [], ReadOnlyMemory<byte>.Empty);
 }

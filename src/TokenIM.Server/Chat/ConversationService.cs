@@ -94,7 +94,7 @@ internal sealed class ConversationService(
                 MemberCount = 2,
             };
             MemberEntity[] members = [NewMember(conversation.Id, userId, MemberRoles.Member, now), NewMember(conversation.Id, peerId, MemberRoles.Member, now)];
-            if (await store.TryCreateConversationAsync(conversation, members, cancellationToken))
+            if (await store.TryCreateConversationAsync(conversation, members, cancellationToken, actorId: userId))
             {
                 await events.ConversationChangedAsync(ConversationEvents.Created, conversation.Id, [], CancellationToken.None);
                 await realtime.ShareOnlineStateAsync(conversation.Id, CancellationToken.None);
@@ -140,7 +140,7 @@ internal sealed class ConversationService(
             MemberCount = others.Count + 1,
         };
         var members = others.Select(id => NewMember(conversation.Id, id, MemberRoles.Member, now)).Prepend(NewMember(conversation.Id, userId, MemberRoles.Owner, now)).ToList();
-        await store.TryCreateConversationAsync(conversation, members, cancellationToken);
+        await store.TryCreateConversationAsync(conversation, members, cancellationToken, actorId: userId);
         await events.ConversationChangedAsync(ConversationEvents.Created, conversation.Id, [], CancellationToken.None);
         await realtime.ShareOnlineStateAsync(conversation.Id, CancellationToken.None);
         return await ViewAsync(userId, conversation.Id, created: true, cancellationToken);

@@ -71,7 +71,7 @@ internal sealed class MembershipService(
                 .ToList();
             if (state.Members.Count + newcomers.Count > _maxGroupMembers)
                 return ChatFailures.GroupFull(_maxGroupMembers);
-            return new Decision<bool>(newcomers.Count > 0, newcomers.Count == 0 ? null : new ConversationChange { Added = newcomers });
+            return new Decision<bool>(newcomers.Count > 0, newcomers.Count == 0 ? null : new ConversationChange { Added = newcomers, ActorId = userId });
         }, cancellationToken);
         if (added.Error is not null)
             return added.Error;
@@ -108,7 +108,7 @@ internal sealed class MembershipService(
             var roles = new Dictionary<string, string>();
             if (target.Role == MemberRoles.Owner && GroupRules.ChooseSuccessor(state.Members.Where(m => m != target)) is { } heir)
                 roles[heir.UserId] = MemberRoles.Owner;
-            return new Decision<bool>(true, new ConversationChange { Removed = [target.UserId], Roles = roles });
+            return new Decision<bool>(true, new ConversationChange { Removed = [target.UserId], Roles = roles, ActorId = userId });
         }, cancellationToken);
         if (removed.Error is not null)
             return removed.Error;

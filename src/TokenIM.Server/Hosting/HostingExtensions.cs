@@ -183,6 +183,7 @@ internal sealed class TokenImOptionsValidator : IValidateOptions<TokenImOptions>
             ("Tokens", options.Tokens), ("Passwords", options.Passwords), ("RateLimits", options.RateLimits), ("Limits", options.Limits),
             ("Network", options.Network), ("Storage", options.Storage), ("Storage:Postgres", options.Storage.Postgres),
             ("Gateway", options.Gateway), ("Bus", options.Bus), ("Health", options.Health), ("Admin", options.Admin),
+            ("Webhooks", options.Webhooks),
             ("Hooks:BeforeSend", options.Hooks.BeforeSend),
         ];
         foreach (var (sectionName, section) in sections)
@@ -217,6 +218,8 @@ internal sealed class TokenImOptionsValidator : IValidateOptions<TokenImOptions>
             failures.Add($"TokenIM:Admin:LocalSocket: the Unix socket path '{socket}' is longer than 107 bytes; set a shorter one, or empty to turn it off.");
         if (options.Tokens.SessionIdleLifetime > options.Tokens.SessionLifetime)
             failures.Add("TokenIM:Tokens:SessionIdleLifetime must not exceed TokenIM:Tokens:SessionLifetime.");
+        if (options.Webhooks.RetryCap < options.Webhooks.RetryBase)
+            failures.Add("TokenIM:Webhooks:RetryCap must not be less than TokenIM:Webhooks:RetryBase.");
         if (options.Bus.PresenceNodeTimeout < options.Bus.PresenceHeartbeat * 2)
             failures.Add("TokenIM:Bus:PresenceNodeTimeout must be at least twice TokenIM:Bus:PresenceHeartbeat.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

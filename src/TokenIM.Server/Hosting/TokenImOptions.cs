@@ -47,6 +47,8 @@ internal sealed class TokenImOptions
 
     public AdminSettings Admin { get; set; } = new();
 
+    public WebhookSettings Webhooks { get; set; } = new();
+
     public Hooks.HookSettings Hooks { get; set; } = new();
 }
 
@@ -309,4 +311,54 @@ internal sealed class AdminSettings
     /// default is <c>admin.sock</c> in the data directory.
     /// </summary>
     public string? LocalSocket { get; set; }
+}
+
+internal sealed class WebhookSettings
+{
+    /// <summary>
+    /// Whether webhook URLs may point at loopback, private, link-local or other internal addresses. Checked on the
+    /// address actually connected to (after DNS), so a name that resolves inward is refused too. Turn it off when the
+    /// people holding <c>webhooks:manage</c> keys should not reach the server's own network (SSRF, see
+    /// docs/security.md). The default is <c>true</c>, so an app on the same machine can receive them.
+    /// </summary>
+    public bool AllowPrivateNetworks { get; set; } = true;
+
+    /// <summary>How long one delivery attempt may take (connect, send, answer); then it counts as failed. The default is 10 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The wait after the first failed attempt; it doubles after each further one, up to <see cref="RetryCap"/>, with up to 20% jitter. The default is 1 second.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan RetryBase { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between two attempts. The default is 10 minutes.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
+    public TimeSpan RetryCap { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Failed attempts after which a delivery is dead (the conversation's next events go on). The default is 12 (about 40 minutes of retries).</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 12;
+
+    /// <summary>How long delivered rows stay in the delivery log. The default is 7 days.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// How often the delivering node looks for events written by other nodes (its own wake it at once), and how often a
+    /// node that does not hold a database's lease tries to take it. The default is 1 second.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a node's claim to deliver a database's outbox lasts unless renewed (renewed at a third of it); a crashed node's work is taken over after this. The default is 30 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Requests in flight at once per database (each to a different endpoint or conversation). The default is 16.</summary>
+    [Range(1, 1000)]
+    public int MaxConcurrentDeliveries { get; set; } = 16;
+
+    /// <summary>How often each node re-reads the endpoint list besides when the bus says it changed (a missed bus message costs at most this). The default is 30 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -18,6 +18,7 @@ internal static class ServerApi
             .RequireRateLimiting(RateLimiting.ServerApi);
         server.MapServerUsersApi();
         server.MapServerApiKeysApi();
+        server.MapServerWebhooksApi();
         server.MapServerConversationsApi();
         server.MapServerSigningKeysApi();
         server.MapServerSessionsApi();

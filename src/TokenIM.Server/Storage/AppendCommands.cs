@@ -15,9 +15,15 @@ internal sealed class AppendCommands : IAppendCommands
     private readonly DbCommand _findOriginal;
     private readonly DbCommand _advanceConversation;
     private readonly DbCommand _advanceReader;
+    private readonly DbConnection _connection;
+    private readonly DbTransaction _transaction;
+
+    // Made on first use: only batches with a subscribed webhook endpoint pay for it.
+    private DbCommand? _insertEvent;
 
     public AppendCommands(DbConnection connection, DbTransaction transaction)
     {
+        (_connection, _transaction) = (connection, transaction);
         _insert = Create(connection, transaction,
             """
             INSERT INTO "messages" ("ConversationId", "Seq", "Id", "SenderId", "ClientMsgId", "Text", "CreatedAt")
@@ -101,6 +107,23 @@ internal sealed class AppendCommands : IAppendCommands
         await _advanceReader.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task AddWebhookEventAsync(WebhookEventEntity webhookEvent, CancellationToken cancellationToken)
+    {
+        _insertEvent ??= Create(_connection, _transaction,
+            """
+            INSERT INTO "webhook_events" ("Id", "Type", "OrderKey", "Payload", "CreatedAt", "Dispatched")
+            VALUES (@id, @type, @orderKey, @payload, @createdAt, 0)
+            """,
+            "id", "type", "orderKey", "payload", "createdAt");
+        var p = _insertEvent.Parameters;
+        p[0].Value = webhookEvent.Id;
+        p[1].Value = webhookEvent.Type;
+        p[2].Value = webhookEvent.OrderKey;
+        p[3].Value = webhookEvent.Payload;
+        p[4].Value = webhookEvent.CreatedAt;
+        await _insertEvent.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     private static DbCommand Create(DbConnection connection, DbTransaction transaction, string sql, params string[] parameters)
     {
         var command = connection.CreateCommand();
@@ -122,5 +145,7 @@ internal sealed class AppendCommands : IAppendCommands
         await _findOriginal.DisposeAsync();
         await _advanceConversation.DisposeAsync();
         await _advanceReader.DisposeAsync();
+        if (_insertEvent is not null)
+            await _insertEvent.DisposeAsync();
     }
 }

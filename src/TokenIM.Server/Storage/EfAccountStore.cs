@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using TokenIM.Server.Webhooks;
 
 namespace TokenIM.Server.Storage;
 
@@ -6,7 +7,7 @@ namespace TokenIM.Server.Storage;
 /// <see cref="IAccountStore"/> over EF Core. A singleton: each operation takes a pooled context of its own, so no
 /// request (above all a socket's upgrade request, which lives as long as the socket) holds a context.
 /// </summary>
-internal sealed class EfAccountStore(Func<TokenImDbContext> createContext) : IAccountStore
+internal sealed class EfAccountStore(Func<TokenImDbContext> createContext, WebhookOutbox outbox) : IAccountStore
 {
     public async Task<UserEntity?> FindUserAsync(string userId, CancellationToken cancellationToken)
     {
@@ -67,7 +68,7 @@ internal sealed class EfAccountStore(Func<TokenImDbContext> createContext) : IAc
         db.Users.Add(user);
         db.Sessions.Add(session);
         db.RefreshTokens.Add(refreshToken);
-        return await TrySaveUniqueAsync(db, cancellationToken);
+        return await TrySaveUniqueAsync(db, AnnounceCreated(db, user), cancellationToken);
     }
 
     public async Task UpdateUserAsync(string userId, string? passwordHash, string? displayName, CancellationToken cancellationToken)
@@ -88,15 +89,26 @@ internal sealed class EfAccountStore(Func<TokenImDbContext> createContext) : IAc
     {
         await using var db = createContext();
         db.Users.Add(user);
-        return await TrySaveUniqueAsync(db, cancellationToken);
+        return await TrySaveUniqueAsync(db, AnnounceCreated(db, user), cancellationToken);
+    }
+
+    /// <summary>Adds the <c>user.created</c> outbox row to the user's own save, when an endpoint wants it.</summary>
+    private bool AnnounceCreated(TokenImDbContext db, UserEntity user)
+    {
+        if (outbox.UserCreated(user) is not { } created)
+            return false;
+        db.WebhookEvents.Add(created);
+        return true;
     }
 
     /// <summary>Saves what was added; false, with nothing written, when a unique key (username, external id) is taken.</summary>
-    private static async Task<bool> TrySaveUniqueAsync(TokenImDbContext db, CancellationToken cancellationToken)
+    private async Task<bool> TrySaveUniqueAsync(TokenImDbContext db, bool announced, CancellationToken cancellationToken)
     {
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            if (announced)
+                outbox.NotifyWritten(StorageServiceCollectionExtensions.DirectoryIndex);
             return true;
         }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using TokenIM.Server.Webhooks;
 
 namespace TokenIM.Server.Storage;
 
@@ -13,7 +14,10 @@ internal sealed partial class EfChatStore
             throw new ArgumentException("A batch is appended on one shard: the writer groups sends by shard.", nameof(sends));
         try
         {
-            return await AppendOnShardAsync(shard, sends, createdAt, cancellationToken);
+            var results = await AppendOnShardAsync(shard, sends, createdAt, outbox, cancellationToken);
+            if (outbox.Any)
+                outbox.NotifyWritten(shard.Index);
+            return results;
         }
         catch (Exception e) when (e is not StoreUnavailableException && StoreUnavailableException.IsUnreachable(e))
         {
@@ -23,8 +27,11 @@ internal sealed partial class EfChatStore
         }
     }
 
-    private static async Task<IReadOnlyList<AppendResult>> AppendOnShardAsync(Shard shard, IReadOnlyList<AppendRequest> sends, long createdAt, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<AppendResult>> AppendOnShardAsync(
+        Shard shard, IReadOnlyList<AppendRequest> sends, long createdAt, WebhookOutbox outbox, CancellationToken cancellationToken)
     {
+        // Read once per batch: the one branch a server without webhook endpoints takes.
+        var announce = outbox.Wants(Protocol.Webhooks.WebhookEventTypes.MessageCreated);
         await using var db = shard.Create();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Two set-based reads for the whole batch, whatever its size: the conversations and the senders' memberships.
@@ -86,6 +93,9 @@ internal sealed partial class EfChatStore
             }
 
             originals[idempotencyKey] = message;
+            // In the message's own transaction: announced exactly when stored.
+            if (announce && outbox.MessageCreated(message) is { } created)
+                await commands.AddWebhookEventAsync(created, cancellationToken);
             conversation.LastSeq = message.Seq;
             conversation.UpdatedAt = Math.Max(conversation.UpdatedAt, createdAt);
             moved.Add(conversation.Id);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using TokenIM.Protocol.Rest;
+using TokenIM.Server.Webhooks;
 
 namespace TokenIM.Server.Storage;
 
@@ -12,13 +13,13 @@ namespace TokenIM.Server.Storage;
 /// PostgreSQL the conversation rows are read <c>FOR UPDATE</c>, so changes to one conversation are serialized across
 /// every node.
 /// </summary>
-internal sealed partial class EfChatStore(StoreShards shards, UserConversationIndex index, MembershipCache cache) : IChatStore
+internal sealed partial class EfChatStore(StoreShards shards, UserConversationIndex index, MembershipCache cache, WebhookOutbox outbox) : IChatStore
 {
     public int ShardCount => shards.All.Count;
 
     public int ShardOf(string conversationId) => shards.IndexOf(conversationId);
 
-    public async Task<bool> TryCreateConversationAsync(ConversationEntity conversation, IReadOnlyList<MemberEntity> members, CancellationToken cancellationToken)
+    public async Task<bool> TryCreateConversationAsync(ConversationEntity conversation, IReadOnlyList<MemberEntity> members, CancellationToken cancellationToken, string? actorId = null)
     {
         var shard = shards.For(conversation.Id);
         await using var db = shard.Create();
@@ -26,6 +27,10 @@ internal sealed partial class EfChatStore(StoreShards shards, UserConversationIn
         await index.AddAsync(shard, db, conversation.Id, [.. members.Select(m => m.UserId)], cancellationToken);
         db.Conversations.Add(conversation);
         db.Members.AddRange(members);
+        // The announcement commits with the conversation, or neither does.
+        var created = outbox.ConversationCreated(conversation, members, actorId);
+        if (created is not null)
+            db.WebhookEvents.Add(created);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -35,6 +40,9 @@ internal sealed partial class EfChatStore(StoreShards shards, UserConversationIn
         {
             return false;
         }
+
+        if (created is not null)
+            outbox.NotifyWritten(shard.Index);
 
         // The members' presence audiences grew.
         await cache.ChangedAsync(conversation.Id, [.. members.Select(m => m.UserId)]);
@@ -144,12 +152,15 @@ internal sealed partial class EfChatStore(StoreShards shards, UserConversationIn
             // Index rows before the membership commits (a superset is harmless, a gap is not); removed ones after.
             await index.AddAsync(shard, db, conversationId, [.. change.Added.Select(m => m.UserId)], cancellationToken);
             Apply(db, conversation, members, change);
+            db.WebhookEvents.AddRange(outbox.MembersChanged(conversationId, change));
             await db.SaveChangesAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
         if (change is not null)
         {
+            if (outbox.Any)
+                outbox.NotifyWritten(shard.Index);
             await index.RemoveAsync(conversationId, change.Removed, cancellationToken);
             await cache.ChangedAsync(conversationId, [.. members.Select(m => m.UserId).Concat(change.Added.Select(m => m.UserId))]);
         }

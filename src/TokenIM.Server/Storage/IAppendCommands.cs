@@ -24,6 +24,12 @@ internal interface IAppendCommands : IAsyncDisposable
     /// <summary>Moves the member's read marker to <paramref name="seq"/> unless it is already there or further.</summary>
     Task AdvanceReaderAsync(string conversationId, string userId, long seq, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Writes (or queues) a webhook outbox row in the batch's transaction. Called only while an endpoint wants the
+    /// event, so a server without endpoints never prepares the statement.
+    /// </summary>
+    Task AddWebhookEventAsync(WebhookEventEntity webhookEvent, CancellationToken cancellationToken);
+
     /// <summary>Executes whatever was queued; called once, before the commit.</summary>
     Task FlushAsync(CancellationToken cancellationToken);
 }

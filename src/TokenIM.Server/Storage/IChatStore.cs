@@ -11,7 +11,8 @@ internal interface IConversationStore
     /// Creates the conversation with its first members in one transaction. False when a direct conversation with
     /// the same <see cref="ConversationEntity.DirectKey"/> already exists (a concurrent create won); nothing is written then.
     /// </summary>
-    Task<bool> TryCreateConversationAsync(ConversationEntity conversation, IReadOnlyList<MemberEntity> members, CancellationToken cancellationToken);
+    /// <remarks><paramref name="actorId"/>: who created it, for the <c>conversation.created</c> webhook event.</remarks>
+    Task<bool> TryCreateConversationAsync(ConversationEntity conversation, IReadOnlyList<MemberEntity> members, CancellationToken cancellationToken, string? actorId = null);
 
     /// <summary>
     /// The direct conversation of the pair with <paramref name="directKey"/>, looked for on the shard of
@@ -121,6 +122,9 @@ internal sealed record ConversationChange
 
     /// <summary>User id to new role.</summary>
     public IReadOnlyDictionary<string, string> Roles { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Who made the change (the webhook events' <c>actorId</c>); null when the app did it through the server API.</summary>
+    public string? ActorId { get; init; }
 }
 
 /// <summary>What a decision returns to the caller, and the change to write (null: write nothing).</summary>

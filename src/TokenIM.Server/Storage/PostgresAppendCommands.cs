@@ -14,6 +14,7 @@ internal sealed class PostgresAppendCommands(NpgsqlConnection connection, Npgsql
     private readonly List<MessageEntity> _messages = [];
     private readonly List<(string Id, long LastSeq, long UpdatedAt)> _conversations = [];
     private readonly List<(string ConversationId, string UserId, long Seq)> _readers = [];
+    private readonly List<WebhookEventEntity> _events = [];
 
     /// <remarks>
     /// A lateral lookup per key, so each is one probe of the unique index in one partition. As a plain join of the
@@ -77,6 +78,12 @@ internal sealed class PostgresAppendCommands(NpgsqlConnection connection, Npgsql
         return Task.CompletedTask;
     }
 
+    public Task AddWebhookEventAsync(WebhookEventEntity webhookEvent, CancellationToken cancellationToken)
+    {
+        _events.Add(webhookEvent);
+        return Task.CompletedTask;
+    }
+
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
         if (_messages.Count == 0)
@@ -113,6 +120,23 @@ internal sealed class PostgresAppendCommands(NpgsqlConnection connection, Npgsql
             Texts(_readers.Select(r => r.ConversationId)),
             Texts(_readers.Select(r => r.UserId)),
             Longs(_readers.Select(r => r.Seq))));
+        // A fourth statement in the same round trip, only when an endpoint wants the batch's messages.
+        if (_events.Count > 0)
+        {
+            batch.BatchCommands.Add(Command(
+                """
+                INSERT INTO "webhook_events" ("Id", "Type", "OrderKey", "Payload", "CreatedAt", "Dispatched")
+                SELECT e.id, e.type, e.order_key, e.payload, e.created_at, false
+                FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) WITH ORDINALITY AS e(id, type, order_key, payload, created_at, n)
+                ORDER BY e.n
+                """,
+                Texts(_events.Select(e => e.Id)),
+                Texts(_events.Select(e => e.Type)),
+                Texts(_events.Select(e => e.OrderKey)),
+                Texts(_events.Select(e => e.Payload)),
+                Longs(_events.Select(e => e.CreatedAt))));
+        }
+
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 

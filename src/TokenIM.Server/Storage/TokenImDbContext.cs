@@ -24,6 +24,14 @@ internal abstract class TokenImDbContext(DbContextOptions options) : DbContext(o
 
     public DbSet<UserConversationEntity> UserConversations => Set<UserConversationEntity>();
 
+    public DbSet<WebhookEndpointEntity> WebhookEndpoints => Set<WebhookEndpointEntity>();
+
+    public DbSet<WebhookEventEntity> WebhookEvents => Set<WebhookEventEntity>();
+
+    public DbSet<WebhookDeliveryEntity> WebhookDeliveries => Set<WebhookDeliveryEntity>();
+
+    public DbSet<WebhookLeaseEntity> WebhookLeases => Set<WebhookLeaseEntity>();
+
     /// <summary>
     /// Whether users and conversations share one database: then members refer to users by a foreign key. Sharded
     /// stores keep users on the directory, so a member's user id is checked by the domain, not the database.
@@ -114,5 +122,7 @@ internal abstract class TokenImDbContext(DbContextOptions options) : DbContext(o
             e.ToTable("user_conversations");
             e.HasKey(u => new { u.UserId, u.ConversationId });
         });
+
+        WebhookModel.Configure(modelBuilder);
     }
 }

@@ -148,6 +148,21 @@ internal static class RestFuzzRoutes
         ["POST /api/v1/server/api-keys"] = new(
             [new("name", JsonKind.String, Required: true), new("scopes", JsonKind.StringArray, Required: true)],
             (_, _) => Members(("name", Literal("fuzzed key")), ("scopes", $"[{Literal(ServerScopes.UsersRead)}]"))),
+        ["POST /api/v1/server/webhooks"] = new(
+            [
+                new("url", JsonKind.String, Required: true, Check: WebhookUrl),
+                new("events", JsonKind.StringArray, Required: true, Check: NoSuchThing),
+                new("description", JsonKind.String),
+            ],
+            (_, _) => Members(("url", Literal("http://127.0.0.1:9/fuzz")), ("events", $"[{Literal("user.created")}]"))),
+        ["PATCH /api/v1/server/webhooks/{id}"] = new(
+            [
+                new("url", JsonKind.String, Check: WebhookUrl),
+                new("events", JsonKind.StringArray, Check: NoSuchThing),
+                new("enabled", JsonKind.Boolean),
+                new("description", JsonKind.String),
+            ],
+            (_, _) => Members(("enabled", "false"))),
         ["POST /api/v1/server/conversations"] = new(
             [
                 new("type", JsonKind.String, Required: true, Check: NoSuchThing),
@@ -182,6 +197,9 @@ internal static class RestFuzzRoutes
         ["GET /api/v1/conversations/{id}/messages afterSeq"] = Integer(0, long.MaxValue),
         ["GET /api/v1/conversations/{id}/messages beforeSeq"] = Integer(0, long.MaxValue),
         ["GET /api/v1/conversations/{id}/messages limit"] = Integer(1, 100),
+        ["GET /api/v1/server/webhooks/{id}/deliveries state"] = v => v.Length == 0 || v is "pending" or "delivered" or "dead" ? null : false,
+        ["GET /api/v1/server/webhooks/{id}/deliveries limit"] = Integer(1, 100),
+        ["GET /api/v1/server/webhooks/{id}/deliveries cursor"] = _ => null,
         ["GET /api/v1/server/conversations/{id}/messages afterSeq"] = Integer(0, long.MaxValue),
         ["GET /api/v1/server/conversations/{id}/messages beforeSeq"] = Integer(0, long.MaxValue),
         ["GET /api/v1/server/conversations/{id}/messages limit"] = Integer(1, 100),
@@ -216,6 +234,7 @@ internal static class RestFuzzRoutes
         ("DELETE /api/v1/server/api-keys/{id}", "id") => world.Server.SpareKeyId,
         (_, "sessionId") => "no-such-session",
         (_, "externalId") => "no-such-external-id",
+        (_, "deliveryId") => "dlv_no-such-delivery",
         _ when route.Contains(" /api/v1/server/conversations/", StringComparison.Ordinal) => parameter == "userId" ? world.Peer.Id : world.GroupId,
         _ when route.Contains(" /api/v1/server/", StringComparison.Ordinal) => world.Server.UserId,
         (_, "userId") => world.Peer.Id,
@@ -223,6 +242,9 @@ internal static class RestFuzzRoutes
         _ => throw new InvalidOperationException($"No value for the path parameter {parameter} of {route}: add one to RestFuzzRoutes.PathValue."),
     };
 
+    /// <summary>Not an absolute http(s) URL: refused. (A valid one may still be refused for other reasons.)</summary>
+    private static bool? WebhookUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) ? null : false;
     // A cursor the server gave out: base64url of a username (1–64 characters, no control characters).
     private static bool? UserCursor(string cursor)
     {

@@ -101,6 +101,14 @@ internal static class RestRouteTable
         new("POST /api/v1/server/api-keys", false, (_, _) => [new(s_post, $"{Server}/api-keys", new CreateApiKeyRequest("mine", ["users:read"]), ServerOnly)]),
         new("GET /api/v1/server/api-keys", false, (_, _) => [new(s_get, $"{Server}/api-keys", null, ServerOnly)]),
         new("DELETE /api/v1/server/api-keys/{id}", false, (_, _) => [new(s_delete, $"{Server}/api-keys/0123456789abcdef0123456789abcdef", null, ServerOnly)]),
+        new("POST /api/v1/server/webhooks", false, (_, _) => [new(s_post, $"{Server}/webhooks", new CreateWebhookEndpointRequest("http://127.0.0.1:9/mine", ["message.created"]), ServerOnly)]),
+        new("GET /api/v1/server/webhooks", false, (_, _) => [new(s_get, $"{Server}/webhooks", null, ServerOnly)]),
+        new("GET /api/v1/server/webhooks/{id}", false, (_, _) => [new(s_get, $"{Server}/webhooks/we_0123456789abcdef0123456789abcdef", null, ServerOnly)]),
+        new("PATCH /api/v1/server/webhooks/{id}", false, (_, _) => [new(s_patch, $"{Server}/webhooks/we_0123456789abcdef0123456789abcdef", new UpdateWebhookEndpointRequest(Enabled: false), ServerOnly)]),
+        new("DELETE /api/v1/server/webhooks/{id}", false, (_, _) => [new(s_delete, $"{Server}/webhooks/we_0123456789abcdef0123456789abcdef", null, ServerOnly)]),
+        new("POST /api/v1/server/webhooks/{id}/roll-secret", false, (_, _) => [new(s_post, $"{Server}/webhooks/we_0123456789abcdef0123456789abcdef/roll-secret", null, ServerOnly)]),
+        new("GET /api/v1/server/webhooks/{id}/deliveries", false, (_, _) => [new(s_get, $"{Server}/webhooks/we_0123456789abcdef0123456789abcdef/deliveries", null, ServerOnly)]),
+        new("POST /api/v1/server/webhooks/{id}/deliveries/{deliveryId}/retry", false, (_, _) => [new(s_post, $"{Server}/webhooks/we_0123456789abcdef0123456789abcdef/deliveries/dlv_0123456789abcdef0123456789abcdef/retry", null, ServerOnly)]),
         // A signed-in user cannot act for another through the server API: creating, reading, joining or speaking as the victim.
         new("POST /api/v1/server/conversations", false, (w, a) =>
             [new(s_post, $"{Server}/conversations", new ServerCreateConversationRequest("group", w.Owner.Id, [a.Id], Title: "mine"), ServerOnly)]),

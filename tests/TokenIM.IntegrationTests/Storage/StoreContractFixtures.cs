@@ -21,6 +21,9 @@ public abstract class StoreFixture : IAsyncLifetime
 
     internal IApiKeyStore ApiKeys => Services.GetRequiredService<IApiKeyStore>();
 
+    /// <summary>The server's services, for what the stores depend on (the webhook endpoints, the shards).</summary>
+    internal IServiceProvider ServerServices => Services;
+
     private IServiceProvider Services => (_factory ?? throw new InvalidOperationException(SkipReason ?? "Not started.")).Services;
 
     /// <summary>The server, configured but not started; null when <see cref="SkipReason"/> is set.</summary>
