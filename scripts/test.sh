@@ -44,6 +44,8 @@ command -v redis-server >/dev/null || apt_need+=(redis-server)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || apt_need+=(fonts-noto-cjk)
 [ -x "$pg_bin/initdb" ] || apt_need+=(postgresql-15)
 command -v haproxy >/dev/null || apt_need+=(haproxy)
+# The curl echo bot of docs/integration.md (samples/echo-bot.sh) is run by a test; it needs jq.
+command -v jq >/dev/null || apt_need+=(jq)
 install_apt() { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_need[@]}"; }
 if ((${#apt_need[@]})); then
   install_apt >"$log/apt.out" 2>&1 || { sleep 30; install_apt >>"$log/apt.out" 2>&1; }
