@@ -126,6 +126,14 @@ public sealed record ErrorCode(string Code, int Status, string Title, string Cli
     public static readonly ErrorCode UserDisabled = new("user_disabled", 403, "The account is disabled.",
         "Do not retry; tell the user the account is disabled. Only the app's operator can enable it again.");
 
+    /// <summary>An external issuer's valid token names a user TokenIM does not know, and that issuer does not create users on first use.</summary>
+    public static readonly ErrorCode UnknownExternalUser = new("unknown_external_user", 401, "The token's user is not known to TokenIM.",
+        "Create the user through the server API (with the token's sub as externalId) first, or turn on AutoCreateUsers for the issuer.");
+
+    /// <summary>The route ends a TokenIM session, and the request's token is an external issuer's, which has none.</summary>
+    public static readonly ErrorCode ExternalToken = new("external_token", 400, "An external issuer's token has no TokenIM session.",
+        "Sign the user out at the identity provider; to refuse their tokens at once, sign them out everywhere through the server API.");
+
     /// <summary>Every code, in catalogue order: the source of the error table in docs/protocol.md.</summary>
     public static IReadOnlyList<ErrorCode> All { get; } =
     [
@@ -134,6 +142,7 @@ public sealed record ErrorCode(string Code, int Status, string Title, string Cli
         ConversationNotFound, SessionNotFound, NotFound, MethodNotAllowed, ConversationIsDirect, GroupFull,
         RateLimited, UnknownOp, TooManyConnections, StoreUnavailable, InternalError,
         InvalidApiKey, InsufficientScope, ApiKeyNotFound, ExternalIdTaken, UserDisabled,
+        UnknownExternalUser, ExternalToken,
     ];
 
     /// <summary>The catalogue entry for a wire code, or null for a code this version does not know (treat it by its HTTP status).</summary>

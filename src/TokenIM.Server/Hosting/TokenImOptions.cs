@@ -46,6 +46,9 @@ internal sealed class TokenImOptions
     public HealthSettings Health { get; set; } = new();
 
     public AdminSettings Admin { get; set; } = new();
+
+    /// <summary>Identity providers whose access tokens are accepted beside TokenIM's own (see docs/integration.md §10). The default is none.</summary>
+    public ExternalIssuerSettings[] ExternalIssuers { get; set; } = [];
 }
 
 internal sealed class TokenSettings
