@@ -96,7 +96,7 @@ internal sealed class ExternalTokens
         RequireExpirationTime = false,
         RequireSignedTokens = true,
         ValidateIssuerSigningKey = true,
-        ValidAlgorithms = settings.Algorithms,
+        ValidAlgorithms = settings.AcceptedAlgorithms,
         ValidTypes = settings.TokenType is { Length: > 0 } type ? [type, "application/" + type] : null,
         TryAllIssuerSigningKeys = false,
         IssuerSigningKeyResolver = (_, token, kid, _) => keys.Find(kid, (token as JsonWebToken)?.Alg) is { } key ? [key] : [],

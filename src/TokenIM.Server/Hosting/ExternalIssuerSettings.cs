@@ -33,8 +33,15 @@ internal sealed class ExternalIssuerSettings
     /// <summary>A PEM file with one public key (RSA or EC, <c>BEGIN PUBLIC KEY</c>); re-read when it changes. This or <see cref="JwksFile"/>.</summary>
     public string? PublicKeyFile { get; set; }
 
-    /// <summary>The <c>alg</c> values accepted, from <see cref="AllowedAlgorithms"/>. The default is <c>RS256</c> and <c>ES256</c>.</summary>
-    public string[] Algorithms { get; set; } = [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.EcdsaSha256];
+    /// <summary>
+    /// The <c>alg</c> values accepted, from <see cref="AllowedAlgorithms"/>. The default (none listed) is <c>RS256</c> and
+    /// <c>ES256</c>. Empty in code on purpose: the configuration binder merges a listed array into a non-empty default,
+    /// so <c>Algorithms:0=ES256</c> would have left RS256 allowed (ExternalIssuerTests caught it).
+    /// </summary>
+    public string[] Algorithms { get; set; } = [];
+
+    /// <summary><see cref="Algorithms"/>, or the default when none are listed.</summary>
+    public string[] AcceptedAlgorithms => Algorithms.Length > 0 ? Algorithms : [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.EcdsaSha256];
 
     /// <summary>When set, the token's <c>typ</c> header must be this (e.g. <c>at+jwt</c>, so the provider's ID tokens are refused). The default is none: <c>typ</c> is not checked.</summary>
     public string? TokenType { get; set; }
@@ -89,8 +96,6 @@ internal sealed class ExternalIssuerSettingsValidator : IValidateOptions<TokenIm
                 failures.Add($"{at}:Audience is required.");
             if (!prefixes.Add(issuer.ExternalIdPrefix))
                 failures.Add($"{at}:ExternalIdPrefix '{issuer.ExternalIdPrefix}' is another issuer's too: their users' ids would collide; give each issuer its own prefix.");
-            if (issuer.Algorithms.Length == 0)
-                failures.Add($"{at}:Algorithms must name at least one algorithm.");
             foreach (var algorithm in issuer.Algorithms.Where(a => !ExternalIssuerSettings.AllowedAlgorithms.Contains(a, StringComparer.Ordinal)))
                 failures.Add($"{at}:Algorithms: '{algorithm}' is not accepted; use {string.Join(", ", ExternalIssuerSettings.AllowedAlgorithms)} (never none or HS*).");
             if (issuer.ClockSkew < TimeSpan.Zero || issuer.ClockSkew > s_maxSkew)
