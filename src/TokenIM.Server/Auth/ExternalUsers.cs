@@ -75,14 +75,16 @@ internal sealed partial class ExternalUsers(IAccountStore store, ServerUserServi
         return null;
     }
 
-    /// <summary>A valid username from any text: accents dropped, lower case, other characters as <c>_</c>, 3–32 long.</summary>
+    /// <summary>
+    /// A valid username from any text: lower case, each run of other characters as one <c>_</c>, 3–32 long. Letters
+    /// outside a–z become <c>_</c> too: the server runs with invariant globalization, where Unicode normalization (to
+    /// drop accents) is not available; the display name keeps the name as written.
+    /// </summary>
     public static string UsernameFrom(string? claim)
     {
         var builder = new StringBuilder();
-        foreach (var c in (claim ?? string.Empty).Normalize(NormalizationForm.FormD))
+        foreach (var c in claim ?? string.Empty)
         {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
-                continue;
             var lower = char.ToLowerInvariant(c);
             var keep = lower is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '.' or '_' or '-';
             if (keep || (builder.Length > 0 && builder[^1] != '_'))

@@ -81,6 +81,13 @@ public sealed class ExternalIssuerServer : IDisposable
             : ((int)response.StatusCode, body.TryGetProperty("code", out var code) ? code.GetString() : null, null);
     }
 
+    /// <summary>REST's status and error code for the token.</summary>
+    public async Task<(int Status, string? Code)> RefusalAsync(string token)
+    {
+        var (status, code, _) = await RestAsync(token);
+        return (status, code);
+    }
+
     /// <summary>The socket with the token in the upgrade's header: "ready", or the HTTP status of the refused upgrade.</summary>
     public async Task<string> HeaderSocketAsync(string token)
     {
