@@ -40,11 +40,26 @@ public sealed class ExternalIssuerUserTests(ExternalIssuerServer idps) : IClassF
         claims["preferred_username"] = "Carol.Ä Smith";
         claims["name"] = "Carol Smith\u0007 🎉";
         var token = idps.B.Sign(claims, idps.BEc);
+        // The twenty meet in the create, not in connecting or JIT: the path warmed, each connection opened, then a gate.
+        Assert.Equal(200, (await idps.RestAsync(idps.B.Sign(idps.B.Claims(idps.NextSubject("warm")), idps.BEc))).Status);
+        var clients = Enumerable.Range(0, 20).Select(_ => idps.Server.CreateClient()).ToArray();
+        foreach (var client in clients)
+            (await client.GetAsync("/health/live")).EnsureSuccessStatusCode();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var requests = clients.Select(async client =>
+        {
+            await gate.Task;
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/users/me");
+            request.Headers.Authorization = new("Bearer", token);
+            using var response = await client.SendAsync(request);
+            return (Status: (int)response.StatusCode, Body: await response.Content.ReadAsStringAsync());
+        }).ToArray();
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => idps.RestAsync(token)));
+        gate.SetResult();
+        var answers = await Task.WhenAll(requests);
 
-        Assert.All(answers, a => Assert.Equal(200, a.Status));
-        var userId = Assert.Single(answers.Select(a => a.UserId).Distinct());
+        Assert.All(answers, a => Assert.True(a.Status == 200, a.Body));
+        var userId = Assert.Single(answers.Select(a => System.Text.Json.JsonDocument.Parse(a.Body).RootElement.GetProperty("id").GetString()).Distinct());
         using var server = await idps.Server.ServerClientAsync();
         var user = await server.GetUserByExternalIdAsync("b|" + subject);
         Assert.Equal(userId, user.Id);
@@ -59,6 +74,8 @@ public sealed class ExternalIssuerUserTests(ExternalIssuerServer idps) : IClassF
         var other = await server.GetUserAsync(second.UserId!);
         Assert.StartsWith("carol._smith-", other.Username, StringComparison.Ordinal);
         Assert.Equal(other.Username, other.DisplayName);
+        foreach (var client in clients)
+            client.Dispose();
     }
 
     [Fact]
