@@ -147,7 +147,7 @@ internal sealed partial class ExternalIssuerKeys
                 continue;
             if (jwk.Kty is not (JsonWebAlgorithmsKeyTypes.RSA or JsonWebAlgorithmsKeyTypes.EllipticCurve))
                 return $"key '{jwk.Kid}' has kty '{jwk.Kty}'; only RSA and EC keys are accepted.";
-            if (jwk.HasPrivateKey)
+            if (jwk.HasPrivateKey || !string.IsNullOrEmpty(jwk.D))
                 return $"key '{jwk.Kid}' carries a private key; publish only the public part.";
             if (jwk.Kty == JsonWebAlgorithmsKeyTypes.RSA && jwk.KeySize < MinRsaBits)
                 return $"key '{jwk.Kid}' is RSA of {jwk.KeySize} bits; at least {MinRsaBits} are required.";
