@@ -21,6 +21,8 @@ public sealed class ExternalIssuerServer : IDisposable
         ExternalIdp.WriteJwks(CJwks, CRsa);
         ExternalIdp.WriteJwks(RJwks, RFirst);
         var settings = Server.Settings;
+        // No grace after a token's exp, so a socket's close at its external token's expiry is seen in seconds.
+        settings["TokenIM:Gateway:TokenExpiryGrace"] = "00:00:00";
         void Issuer(int i, ExternalIdp idp, string keyKind, string file, params (string Key, string Value)[] more)
         {
             var at = $"TokenIM:ExternalIssuers:{i}";

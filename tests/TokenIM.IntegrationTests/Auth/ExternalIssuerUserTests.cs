@@ -172,6 +172,25 @@ public sealed class ExternalIssuerUserTests(ExternalIssuerServer idps) : IClassF
         Assert.Equal("invalid_token", error.GetProperty("code").GetString());
     }
 
+    [Fact]
+    public async Task ExternalTokenExpires_NoRefresh_SocketClosed4001RefreshedSocketSurvives()
+    {
+        var subject = idps.NextSubject("exp");
+        using var server = await idps.Server.ServerClientAsync();
+        await server.CreateUserAsync(new ServerCreateUserRequest(idps.Server.NextUsername("ext"), null, subject, null));
+        var shortToken = idps.A.Sign(idps.A.Claims(subject, lifetime: TimeSpan.FromSeconds(2)), idps.ARsa);
+        await using var expiring = await RawSocket.ReadyAsync(idps.Server.BaseUri, shortToken);
+        await using var refreshed = await RawSocket.ReadyAsync(idps.Server.BaseUri, shortToken);
+        await refreshed.SendAsync(new { op = "refresh", id = "r1", token = idps.A.Sign(idps.A.Claims(subject), idps.ARsa) });
+        Assert.Equal("ok", (await refreshed.ReceiveOpAsync("ok")).GetProperty("op").GetString());
+        var clock = Stopwatch.StartNew();
+
+        Assert.Equal(4001, await expiring.ReceiveCloseAsync());
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"closed {clock.Elapsed} after the token had some 2 s left");
+        await Gateway.GatewayHelpers.ExpectQuietAsync(refreshed);
+    }
+
     private static async Task UntilAsync(Func<Task<bool>> condition, string what)
     {
         var clock = Stopwatch.StartNew();
