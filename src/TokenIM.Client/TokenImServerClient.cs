@@ -8,7 +8,7 @@ using TokenIM.Protocol.Rest;
 namespace TokenIM.Client;
 
 /// <summary>
-/// The typed client of the server API (<c>/api/v1/server</c>), for an app's backend: users, minted tokens, sign-out
+/// The typed client of the server API (<c>/api/v1/server</c>), for an app's backend: users, minted tokens, sign-out, conversations, members, messages
 /// and API keys. It authenticates with an API key (<c>tim_…</c>), or with none over the server's local admin socket
 /// (<see cref="ForLocalSocket"/>). Safe to call concurrently. A refused request throws
 /// <see cref="TokenImApiException"/> (for example <c>insufficient_scope</c> naming the missing scope); a network

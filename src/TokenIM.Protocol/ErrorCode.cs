@@ -126,6 +126,21 @@ public sealed record ErrorCode(string Code, int Status, string Title, string Cli
     public static readonly ErrorCode UserDisabled = new("user_disabled", 403, "The account is disabled.",
         "Do not retry; tell the user the account is disabled. Only the app's operator can enable it again.");
 
+    /// <summary>The app's before-send hook refused the message; <c>detail</c> carries the hook's reason. Nothing was stored.</summary>
+    public static readonly ErrorCode MessageRejected = new("message_rejected", 422, "The message was rejected.",
+        "Do not resend it unchanged: show the reason in `detail` to the user, who may edit the text and send it again.");
+
+    /// <summary>
+    /// The before-send hook (set to fail closed) could not be asked: it timed out, failed or answered nonsense. Nothing
+    /// was stored.
+    /// </summary>
+    public static readonly ErrorCode HookUnavailable = new("hook_unavailable", 503, "The message check is unavailable.",
+        "Retry after `retryAfterMs` (or the Retry-After header) with the same clientMsgId.");
+
+    /// <summary>A signing-key rotation was refused: as many keys as allowed are published, each still verifying live tokens.</summary>
+    public static readonly ErrorCode TooManySigningKeys = new("too_many_signing_keys", 409, "Too many signing keys are published.",
+        "Wait until an older key retires (its `retiresAt` in the key list), then rotate again.");
+
     /// <summary>An external issuer's valid token names a user TokenIM does not know, and that issuer does not create users on first use.</summary>
     public static readonly ErrorCode UnknownExternalUser = new("unknown_external_user", 401, "The token's user is not known to TokenIM.",
         "Create the user through the server API (with the token's sub as externalId) first, or turn on AutoCreateUsers for the issuer.");
@@ -142,6 +157,8 @@ public sealed record ErrorCode(string Code, int Status, string Title, string Cli
         ConversationNotFound, SessionNotFound, NotFound, MethodNotAllowed, ConversationIsDirect, GroupFull,
         RateLimited, UnknownOp, TooManyConnections, StoreUnavailable, InternalError,
         InvalidApiKey, InsufficientScope, ApiKeyNotFound, ExternalIdTaken, UserDisabled,
+        MessageRejected, HookUnavailable,
+        TooManySigningKeys,
         UnknownExternalUser, ExternalToken,
     ];
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using TokenIM.Protocol.Hooks;
 using TokenIM.Protocol.Rest;
 using TokenIM.Protocol.Webhooks;
 using TokenIM.Protocol.Ws;
@@ -37,11 +38,20 @@ namespace TokenIM.Protocol;
 [JsonSerializable(typeof(ReadRequest))]
 [JsonSerializable(typeof(ProblemDto))]
 [JsonSerializable(typeof(JsonWebKeySetDto))]
+[JsonSerializable(typeof(SigningKeyList))]
+[JsonSerializable(typeof(ServerUserPage))]
+[JsonSerializable(typeof(ServerStatsDto))]
+[JsonSerializable(typeof(NodeStatsDto))]
 [JsonSerializable(typeof(DiagnosticsDto))]
 [JsonSerializable(typeof(ServerCreateUserRequest))]
 [JsonSerializable(typeof(ServerUpdateUserRequest))]
 [JsonSerializable(typeof(ServerUserDto))]
 [JsonSerializable(typeof(ServerConversationDto))]
+[JsonSerializable(typeof(ServerCreateConversationRequest))]
+[JsonSerializable(typeof(ServerAddMembersRequest))]
+[JsonSerializable(typeof(ServerSendMessageRequest))]
+[JsonSerializable(typeof(BeforeSendHookRequest))]
+[JsonSerializable(typeof(BeforeSendHookResponse))]
 [JsonSerializable(typeof(WebhookEvent))]
 [JsonSerializable(typeof(MintTokenRequest))]
 [JsonSerializable(typeof(CreateApiKeyRequest))]

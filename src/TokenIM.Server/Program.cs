@@ -4,9 +4,11 @@ using TokenIM.Server.Bus;
 using TokenIM.Server.Chat;
 using TokenIM.Server.Delivery;
 using TokenIM.Server.Gateway;
+using TokenIM.Server.Hooks;
 using TokenIM.Server.Hosting;
 using TokenIM.Server.Http;
 using TokenIM.Server.Presence;
+using TokenIM.Server.Stats;
 using TokenIM.Server.Storage;
 
 // The stages in the order a message flows through them (see docs/architecture.md).
@@ -15,10 +17,12 @@ builder.AddTokenImHosting(args);
 builder.Services.AddTokenImStorage();
 builder.Services.AddTokenImAuth();
 builder.Services.AddTokenImChat();
+builder.Services.AddTokenImHooks();
 builder.Services.AddTokenImBus();
 builder.Services.AddTokenImDelivery();
 builder.Services.AddTokenImPresence();
 builder.Services.AddTokenImGateway();
+builder.Services.AddTokenImStats();
 
 var app = builder.Build();
 await app.Services.MigrateTokenImStoreAsync();

@@ -11,7 +11,7 @@ internal sealed record Failure(ErrorCode Code, string Detail)
     /// <summary>Per-field messages; set with <see cref="ErrorCode.ValidationFailed"/>.</summary>
     public IReadOnlyDictionary<string, string[]>? Errors { get; init; }
 
-    /// <summary>Set with <see cref="ErrorCode.RateLimited"/> and <see cref="ErrorCode.StoreUnavailable"/>.</summary>
+    /// <summary>Set with <see cref="ErrorCode.RateLimited"/>, <see cref="ErrorCode.StoreUnavailable"/> and <see cref="ErrorCode.HookUnavailable"/>.</summary>
     public TimeSpan? RetryAfter { get; init; }
 
     public static Failure Validation(string field, string message) =>

@@ -18,12 +18,17 @@ internal static class AdminCommand
     public static Command Create()
     {
         var connection = new AdminConnection();
-        var command = new Command("admin", "Administer a server through its server API: API keys and users.")
+        var command = new Command("admin", "Administer a server through its server API: API keys, users, sessions, signing keys and live statistics.")
         {
             connection.Local, connection.Url, connection.ApiKey,
         };
         command.Subcommands.Add(ApiKeyCommands.Create(connection));
-        command.Subcommands.Add(UserCommands.Create(connection));
+        command.Subcommands.Add(UserCommands.Create(connection, UserFindCommand.Create(connection)));
+        command.Subcommands.Add(SessionCommands.Create(connection));
+        command.Subcommands.Add(ConversationCommands.Create(connection));
+        command.Subcommands.Add(ConversationCommands.CreateMessages(connection));
+        command.Subcommands.Add(SigningKeyCommands.Create(connection));
+        command.Subcommands.Add(StatsCommand.Create(connection));
         return command;
     }
 }
@@ -59,7 +64,19 @@ internal sealed class AdminConnection
     };
 
     /// <summary>Runs <paramref name="call"/> against the chosen server and prints its answer as JSON.</summary>
-    public async Task<int> RunAsync<T>(ParseResult result, Func<TokenImServerClient, CancellationToken, Task<T>> call, JsonTypeInfo<T> output, CancellationToken cancellationToken)
+    public Task<int> RunAsync<T>(ParseResult result, Func<TokenImServerClient, CancellationToken, Task<T>> call, JsonTypeInfo<T> output, CancellationToken cancellationToken) =>
+        RunAsync(result, async (client, ct) =>
+        {
+            var answer = await call(client, ct);
+            await result.InvocationConfiguration.Output.WriteLineAsync(JsonSerializer.Serialize(answer, output));
+            return 0;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="body"/> with a client of the chosen server; a refusal is printed to stderr (exit 1), an
+    /// unreachable server too (exit 2). The body prints its own output and returns the exit code.
+    /// </summary>
+    public async Task<int> RunAsync(ParseResult result, Func<TokenImServerClient, CancellationToken, Task<int>> body, CancellationToken cancellationToken)
     {
         var (client, problem) = Connect(result);
         if (client is null)
@@ -72,9 +89,7 @@ internal sealed class AdminConnection
         {
             try
             {
-                var answer = await call(client, cancellationToken);
-                await result.InvocationConfiguration.Output.WriteLineAsync(JsonSerializer.Serialize(answer, output));
-                return 0;
+                return await body(client, cancellationToken);
             }
             catch (TokenImApiException e)
             {

@@ -4,10 +4,10 @@ using TokenIM.Protocol.Rest;
 
 namespace TokenIM.Cli.Admin;
 
-/// <summary><c>tokenim admin users create|get|disable|enable|sign-out|mint-token</c>.</summary>
+/// <summary><c>tokenim admin users create|get|disable|enable|sign-out|mint-token</c>, plus the subcommands made elsewhere (<c>find</c>).</summary>
 internal static class UserCommands
 {
-    public static Command Create(AdminConnection connection)
+    public static Command Create(AdminConnection connection, params Command[] more)
     {
         var json = ProtocolJsonContext.Wire;
 
@@ -62,7 +62,10 @@ internal static class UserCommands
         mint.SetAction((result, cancellationToken) => connection.RunAsync(result,
             (client, ct) => client.MintTokenAsync(result.GetValue(mintId)!, result.GetValue(device), ct), json.TokenResponse, cancellationToken));
 
-        return new Command("users", "Users.") { create, get, disable, enable, signOut, mint };
+        var users = new Command("users", "Users.") { create, get, disable, enable, signOut, mint };
+        foreach (var command in more)
+            users.Subcommands.Add(command);
+        return users;
     }
 
     private static Argument<string> UserId() => new("id") { Description = "The user id." };

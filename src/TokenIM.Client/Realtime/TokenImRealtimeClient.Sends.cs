@@ -90,7 +90,7 @@ public sealed partial class TokenImRealtimeClient
     private bool FailSend(string? requestId, TokenImApiException error)
     {
         PendingSend? send;
-        var passing = error.Code is "store_unavailable" or "internal_error";
+        var passing = error.Code is "store_unavailable" or "internal_error" or "hook_unavailable";
         lock (_lock)
         {
             if (requestId is null || !_sendsByRequest.Remove(requestId, out send))

@@ -92,7 +92,7 @@ public sealed partial class TokenImRealtimeClient : IAsyncDisposable
 
     /// <summary>
     /// A send was refused for a passing reason (<c>store_unavailable</c>: its conversation's database is unreachable;
-    /// <c>internal_error</c>) and will be resent by itself, with its clientMsgId, after the server's
+    /// <c>hook_unavailable</c>: the app's before-send check, set to fail closed, could not be asked; <c>internal_error</c>) and will be resent by itself, with its clientMsgId, after the server's
     /// <see cref="TokenImApiException.RetryAfter"/> (1 s when none); its task stays pending. For showing "retrying".
     /// </summary>
     public event EventHandler<TokenImApiException>? SendDeferred;
@@ -187,9 +187,9 @@ public sealed partial class TokenImRealtimeClient : IAsyncDisposable
     /// Sends a message and completes with its <c>ack</c> (seq and message id) once it is durably stored. The send is
     /// kept until acknowledged: while disconnected it waits, and after every reconnect it is resent with its original
     /// <paramref name="clientMsgId"/>, in the order of the calls, so it is stored exactly once. The message also enters
-    /// <see cref="MessageReceived"/> in seq order. Passing failures (<c>store_unavailable</c>, <c>internal_error</c>) are
-    /// retried by the client itself (<see cref="SendDeferred"/>). Refusals (<c>validation_failed</c>,
-    /// <c>conversation_not_found</c>, <c>rate_limited</c>: retry after <see cref="TokenImApiException.RetryAfter"/> with
+    /// <see cref="MessageReceived"/> in seq order. Passing failures (<c>store_unavailable</c>, <c>hook_unavailable</c>, <c>internal_error</c>)
+    /// are retried by the client itself (<see cref="SendDeferred"/>). Refusals (<c>validation_failed</c>,
+    /// <c>conversation_not_found</c>, <c>message_rejected</c>: the app's before-send hook refused the text, <c>rate_limited</c>: retry after <see cref="TokenImApiException.RetryAfter"/> with
     /// the same clientMsgId) throw
     /// <see cref="TokenImApiException"/>; a session that ends first, <see cref="TokenImConnectionException"/>; disposing
     /// the client cancels the task.

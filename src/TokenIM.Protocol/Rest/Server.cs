@@ -7,7 +7,8 @@ namespace TokenIM.Protocol.Rest;
 /// <param name="DisplayName">1–64 characters; the username when absent.</param>
 /// <param name="ExternalId">The app's own id of the user, 1–128 printable characters; unique. Optional.</param>
 /// <param name="Password">Optional: without one the user cannot sign in and only gets tokens minted by the server API.</param>
-public sealed record ServerCreateUserRequest(string? Username, string? DisplayName, string? ExternalId = null, string? Password = null);
+/// <param name="IsBot">True for a bot: it never has a password (so never signs in), sends through the server API, and may still get minted tokens to hold a socket. The default is false.</param>
+public sealed record ServerCreateUserRequest(string? Username, string? DisplayName, string? ExternalId = null, string? Password = null, bool? IsBot = null);
 
 /// <summary>Body of <c>PATCH /api/v1/server/users/{id}</c>: only the fields present change.</summary>
 /// <param name="DisplayName">The new display name, 1–64 characters.</param>
@@ -20,7 +21,7 @@ public sealed record ServerUpdateUserRequest(string? DisplayName = null, string?
 /// <param name="DisplayName">Shown name.</param>
 /// <param name="ExternalId">The app's own id of the user, when set.</param>
 /// <param name="Disabled">Whether the user is disabled: no sign-in, refresh or minted token.</param>
-/// <param name="IsBot">Whether the user is a bot (reserved for bots; false for now).</param>
+/// <param name="IsBot">Whether the user is a bot (created with <c>isBot: true</c>; fixed for the user's life).</param>
 /// <param name="CreatedAt">When the user was created.</param>
 /// <param name="DisabledAt">When the user was disabled, while disabled.</param>
 public sealed record ServerUserDto(

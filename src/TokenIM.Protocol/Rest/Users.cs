@@ -4,7 +4,8 @@ namespace TokenIM.Protocol.Rest;
 /// <param name="Id">Opaque user id.</param>
 /// <param name="Username">Unique, lower case.</param>
 /// <param name="DisplayName">Shown name.</param>
-public sealed record UserDto(string Id, string Username, string DisplayName);
+/// <param name="IsBot">True for a bot user (made by the app's backend); absent for people, so older clients see no change.</param>
+public sealed record UserDto(string Id, string Username, string DisplayName, bool? IsBot = null);
 
 /// <summary>Answer to <c>GET /api/v1/users?query=</c>: users whose username starts with the query, by username.</summary>
 /// <param name="Users">At most <c>limit</c> users (default 20, at most 50).</param>

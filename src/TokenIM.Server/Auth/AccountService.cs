@@ -134,7 +134,8 @@ internal sealed partial class AccountService(
         return await GetUserAsync(userId, cancellationToken);
     }
 
-    public static UserDto ToDto(UserEntity user) => new(user.Id, user.Username, user.DisplayName);
+    // isBot is written for bots only (null is omitted), so a person's JSON is what it always was.
+    public static UserDto ToDto(UserEntity user) => new(user.Id, user.Username, user.DisplayName, user.IsBot ? true : null);
 
     private static Result<IReadOnlyList<UserDto>> Result(List<UserDto> users) => users;
 

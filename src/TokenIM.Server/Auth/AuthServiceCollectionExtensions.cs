@@ -23,8 +23,11 @@ internal static class AuthServiceCollectionExtensions
         services.AddSingleton<ExternalUsers>();
         services.AddSingleton<TokenAuthenticator>();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Hosting.TokenImOptions>, Hosting.ExternalIssuerSettingsValidator>();
+        services.AddSingleton<ServerUserDirectory>();
         services.AddHostedService<AuthHousekeeping>();
         services.AddHostedService<SessionRevocations>();
+        services.AddSingleton<SigningKeyRotation>();
+        services.AddHostedService(sp => sp.GetRequiredService<SigningKeyRotation>());
         services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -43,14 +46,15 @@ internal static class AuthServiceCollectionExtensions
 }
 
 /// <summary>Hourly: rotates the signing key when due and forgets sign-in failures that left their window.</summary>
-internal sealed class AuthHousekeeping(SigningKeys keys, LoginThrottle throttle, TimeProvider time) : BackgroundService
+internal sealed class AuthHousekeeping(SigningKeys keys, SigningKeyRotation rotation, LoginThrottle throttle, TimeProvider time) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromHours(1), time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            keys.LoadOrRotate();
+            if (keys.LoadOrRotate() is not null)
+                await rotation.AnnounceAsync();
             throttle.Sweep();
         }
     }

@@ -10,6 +10,7 @@ internal static class ServerScopes
     public const string UsersWrite = "users:write";
     public const string TokensMint = "tokens:mint";
     public const string SessionsRevoke = "sessions:revoke";
+    public const string ConversationsRead = "conversations:read";
     public const string ConversationsWrite = "conversations:write";
     public const string MessagesWrite = "messages:write";
     public const string ApiKeysManage = "apikeys:manage";
@@ -20,7 +21,7 @@ internal static class ServerScopes
     /// <summary>Every scope, in documentation order.</summary>
     public static IReadOnlyList<string> All { get; } =
         [
-            UsersRead, UsersWrite, TokensMint, SessionsRevoke, ConversationsWrite, MessagesWrite, ApiKeysManage,
+            UsersRead, UsersWrite, TokensMint, SessionsRevoke, ConversationsRead, ConversationsWrite, MessagesWrite, ApiKeysManage,
             WebhooksManage, SigningKeysManage, StatsRead,
         ];
 

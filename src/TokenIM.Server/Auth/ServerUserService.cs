@@ -33,7 +33,10 @@ internal sealed partial class ServerUserService(
             errors["displayName"] = [nameError];
         if (request.ExternalId is not null && CheckExternalId(request.ExternalId) is { } externalIdError)
             errors["externalId"] = [externalIdError];
-        if (request.Password is not null && CredentialRules.CheckPassword(request.Password, username) is { } passwordError)
+        var isBot = request.IsBot == true;
+        if (isBot && request.Password is not null)
+            errors["password"] = ["A bot has no password: it acts through the server API or a minted token."];
+        else if (request.Password is not null && CredentialRules.CheckPassword(request.Password, username) is { } passwordError)
             errors["password"] = [passwordError];
         if (errors.Count > 0)
             return Failure.Validation(errors);
@@ -49,6 +52,7 @@ internal sealed partial class ServerUserService(
             // Empty matches no password (PasswordHasher cannot parse it), so such a user only gets minted tokens.
             PasswordHash = request.Password is null ? string.Empty : await hasher.HashAsync(request.Password, cancellationToken),
             ExternalId = request.ExternalId,
+            IsBot = isBot,
             CreatedAt = time.GetUtcNow().ToUnixTimeMilliseconds(),
         };
         if (!await store.TryAddUserAsync(user, cancellationToken))

@@ -81,7 +81,7 @@ internal sealed partial class SessionService(
     }
 
     public TokenResponse Respond(UserEntity user, SessionEntity session, string refreshToken) => new(
-        new UserDto(user.Id, user.Username, user.DisplayName),
+        AccountService.ToDto(user),
         accessTokens.Issue(user.Id, session.Id, session.Generation),
         refreshToken,
         (int)accessTokens.Lifetime.TotalSeconds,

@@ -33,7 +33,7 @@ internal sealed partial class SigningKeys(IOptions<TokenImOptions> options, Time
     private static readonly TimeSpan s_lockTimeout = TimeSpan.FromSeconds(30);
 
     private readonly Lock _reloadGate = new();
-    private volatile KeySet _keys = new([], null);
+    private volatile KeySet _keys = new([], [], null);
     private long _lastReloadTicks;
 
     public ECDsaSecurityKey Current
@@ -75,8 +75,39 @@ internal sealed partial class SigningKeys(IOptions<TokenImOptions> options, Time
         return _keys.All;
     }
 
-    /// <summary>Loads the keys, makes the first or a rotated key, retires expired ones. Safe to call again (the rotation timer does), also from several nodes at once.</summary>
-    public void LoadOrRotate()
+    /// <summary>Reads the folder now: another node said it made a key (<see cref="Bus.BusEnvelopeKind.SigningKeysChanged"/>).</summary>
+    public void Reload() => ReloadIfOlderThan(TimeSpan.Zero);
+
+    /// <summary>The published keys, oldest first, with when each was made and, once superseded, when it retires.</summary>
+    public IReadOnlyList<SigningKeyInfo> Describe()
+    {
+        ReloadIfOlderThan(s_missReloadInterval);
+        var set = _keys;
+        var keepAfter = options.Value.Tokens.AccessTokenLifetime + s_retireAfter;
+        var infos = new List<SigningKeyInfo>(set.All.Count);
+        for (var i = 0; i < set.All.Count; i++)
+        {
+            DateTimeOffset? supersededAt = i + 1 < set.All.Count ? set.Created[i + 1] : null;
+            infos.Add(new SigningKeyInfo(set.All[i].KeyId, set.Created[i], ReferenceEquals(set.All[i], set.Current), supersededAt, supersededAt + keepAfter));
+        }
+
+        return infos;
+    }
+
+    /// <summary>
+    /// Makes a new key now, whatever the age of the newest: it signs from now on (on this node at once; on the others
+    /// when they read the folder again). The keys before it stay published until every token they signed has expired.
+    /// Returns the new key's id.
+    /// </summary>
+    public string Rotate() => LoadOrRotate(force: true)!;
+
+    /// <summary>
+    /// Loads the keys, makes the first or a rotated key, retires expired ones. Safe to call again (the rotation timer
+    /// does), also from several nodes at once. Returns the id of the key it made, if it made one.
+    /// </summary>
+    public string? LoadOrRotate() => LoadOrRotate(force: false);
+
+    private string? LoadOrRotate(bool force)
     {
         var directory = Directory;
         // Made owner-only when new; an existing folder (a shared secret volume) keeps the modes its operator chose.
@@ -91,10 +122,16 @@ internal sealed partial class SigningKeys(IOptions<TokenImOptions> options, Time
         using var exclusive = AcquireLock(directory);
         var now = time.GetUtcNow();
         var loaded = LoadAll(directory);
-        if (loaded.Count == 0 || now - loaded[^1].Created >= options.Value.Tokens.SigningKeyRotation)
+        string? made = null;
+        if (force || loaded.Count == 0 || now - loaded[^1].Created >= options.Value.Tokens.SigningKeyRotation)
         {
-            loaded.Add(Create(directory, now));
-            LogKeyCreated(logger, loaded[^1].Key.KeyId);
+            // A kid names its second: two rotations within one would tie, and every node must agree which key is newest.
+            var stamp = now.AddTicks(-(now.UtcTicks % TimeSpan.TicksPerSecond));
+            if (loaded.Count > 0 && stamp <= loaded[^1].Created)
+                stamp = loaded[^1].Created.AddTicks(-(loaded[^1].Created.UtcTicks % TimeSpan.TicksPerSecond)).AddSeconds(1);
+            loaded.Add(Create(directory, stamp));
+            made = loaded[^1].Key.KeyId;
+            LogKeyCreated(logger, made);
         }
 
         // A key is needed while tokens it signed may still be alive: until its successor has signed for one lifetime.
@@ -110,6 +147,7 @@ internal sealed partial class SigningKeys(IOptions<TokenImOptions> options, Time
         }
 
         Publish(kept, now);
+        return made;
     }
 
     private ECDsaSecurityKey? FindLoaded(string kid)
@@ -151,7 +189,7 @@ internal sealed partial class SigningKeys(IOptions<TokenImOptions> options, Time
     private void Publish(List<LoadedKey> keys, DateTimeOffset now)
     {
         var all = keys.ConvertAll(k => k.Key);
-        _keys = new KeySet(all, all.Count > 0 ? all[^1] : null);
+        _keys = new KeySet(all, keys.ConvertAll(k => k.Created), all.Count > 0 ? all[^1] : null);
         Interlocked.Exchange(ref _lastReloadTicks, now.UtcTicks);
     }
 
@@ -251,5 +289,13 @@ internal sealed partial class SigningKeys(IOptions<TokenImOptions> options, Time
 
     private sealed record LoadedKey(ECDsaSecurityKey Key, DateTimeOffset Created, string Path);
 
-    private sealed record KeySet(IReadOnlyList<ECDsaSecurityKey> All, ECDsaSecurityKey? Current);
+    private sealed record KeySet(IReadOnlyList<ECDsaSecurityKey> All, IReadOnlyList<DateTimeOffset> Created, ECDsaSecurityKey? Current);
 }
+
+/// <summary>A published signing key, without private material.</summary>
+/// <param name="KeyId">The <c>kid</c> its tokens carry.</param>
+/// <param name="CreatedAt">When it was made (the second its kid names).</param>
+/// <param name="Current">Whether it signs new tokens.</param>
+/// <param name="SupersededAt">When a newer key took over signing; null for the current key.</param>
+/// <param name="RetiresAt">When every token it signed has expired; the next housekeeping after it moves the key to <c>retired/</c>.</param>
+internal sealed record SigningKeyInfo(string KeyId, DateTimeOffset CreatedAt, bool Current, DateTimeOffset? SupersededAt, DateTimeOffset? RetiresAt);

@@ -17,6 +17,9 @@ internal enum BusEnvelopeKind
     /// cached presence audiences of <see cref="BusEnvelope.UserIds"/> (everyone who was or is a member).
     /// </summary>
     MembershipChanged,
+
+    /// <summary>A node made a signing key in the shared key folder: every node reads the folder again and signs with it.</summary>
+    SigningKeysChanged,
 }
 
 /// <summary>
@@ -39,4 +42,6 @@ internal sealed record BusEnvelope(
 
     public static BusEnvelope MembershipChanged(string conversationId, IReadOnlyList<string> userIds) =>
         new(BusEnvelopeKind.MembershipChanged, userIds, ReadOnlyMemory<byte>.Empty, ConversationId: conversationId);
+
+    public static BusEnvelope SigningKeysChanged() => new(BusEnvelopeKind.SigningKeysChanged, [], ReadOnlyMemory<byte>.Empty);
 }

@@ -31,6 +31,12 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>Set: the users with at least one socket on the node, for the sweep when the node dies.</summary>
     public RedisKey PresenceNodeUsers(string nodeId) => PresenceNodeUsersPrefix + nodeId;
 
+    /// <summary>Set: the nodes that publish live statistics (<c>Stats/ClusterStats</c>); members whose figures expired are removed by readers.</summary>
+    public RedisKey StatsNodes { get; } = $"{prefix}:stats:nodes";
+
+    /// <summary>String: one node's live statistics as JSON, expiring a few seconds after its last sample.</summary>
+    public RedisKey StatsNode(string nodeId) => $"{prefix}:stats:node:{nodeId}";
+
     /// <summary>
     /// One rate-limit budget (a GCRA cell: the theoretical arrival time of the next permit): <paramref name="policy"/>
     /// (<c>send</c>, <c>login</c>, <c>auth</c>, <c>register</c>) and whose budget it is (a user id, an account name or

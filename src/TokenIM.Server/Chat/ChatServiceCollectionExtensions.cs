@@ -23,6 +23,7 @@ internal static class ChatServiceCollectionExtensions
         services.AddSingleton<RealtimeService>();
         services.AddScoped<ConversationService>();
         services.AddScoped<MembershipService>();
+        services.AddScoped<ServerConversationService>();
         // Stateless over singletons: the gateway calls it without a request scope.
         services.AddSingleton<MessageService>();
         return services;

@@ -31,6 +31,19 @@ internal sealed class MembershipService(
     public async Task<Result<ConversationDto>> AddMembersAsync(
         string userId, string conversationId, AddMembersRequest request, CancellationToken cancellationToken)
     {
+        var added = await AddAsync(userId, conversationId, request, cancellationToken);
+        if (added.Error is not null)
+            return added.Error;
+        var view = await store.GetConversationAsync(conversationId, userId, cancellationToken);
+        return view is null ? ChatFailures.ConversationNotFound : view.ToDto();
+    }
+
+    /// <summary>
+    /// <see cref="AddMembersAsync"/> without the caller's view; a null <paramref name="userId"/> is the app's backend
+    /// (server API), which no role binds: the group size limit and "a direct conversation never changes" still hold.
+    /// </summary>
+    public async Task<Outcome> AddAsync(string? userId, string conversationId, AddMembersRequest request, CancellationToken cancellationToken)
+    {
         var failure = await CheckGroupRoleAsync(userId, conversationId, GroupRules.CanManage, "add members", cancellationToken);
         if (failure is not null)
             return failure;
@@ -47,9 +60,9 @@ internal sealed class MembershipService(
         var added = await store.ChangeConversationAsync<bool>(conversationId, state =>
         {
             var me = state?.Members.FirstOrDefault(m => m.UserId == userId);
-            if (state is null || me is null)
+            if (state is null || (userId is not null && me is null))
                 return ChatFailures.ConversationNotFound;
-            if (!GroupRules.CanManage(me.Role))
+            if (me is not null && !GroupRules.CanManage(me.Role))
                 return ChatFailures.PermissionDenied("add members");
             var present = state.Members.Select(m => m.UserId).ToHashSet(StringComparer.Ordinal);
             var newcomers = candidates
@@ -67,16 +80,16 @@ internal sealed class MembershipService(
             await events.ConversationChangedAsync(ConversationEvents.MemberAdded, conversationId, [], CancellationToken.None);
             await realtime.ShareOnlineStateAsync(conversationId, CancellationToken.None);
         }
-        var view = await store.GetConversationAsync(conversationId, userId, cancellationToken);
-        return view is null ? ChatFailures.ConversationNotFound : view.ToDto();
+        return Outcome.Ok;
     }
 
     /// <summary>
     /// Removes a member, or the caller leaves (any role). The owner may remove anyone, an admin plain members only.
     /// When the owner goes, the longest-standing admin becomes owner, else the longest-standing member; the last
-    /// member may leave too, and the group then stays, without members.
+    /// member may leave too, and the group then stays, without members. A null <paramref name="userId"/> is the app's
+    /// backend (server API), which may remove anyone; ownership passes on as when the owner leaves.
     /// </summary>
-    public async Task<Outcome> RemoveMemberAsync(string userId, string conversationId, string targetUserId, CancellationToken cancellationToken)
+    public async Task<Outcome> RemoveMemberAsync(string? userId, string conversationId, string targetUserId, CancellationToken cancellationToken)
     {
         var failure = await CheckGroupRoleAsync(userId, conversationId, static _ => true, "remove members", cancellationToken);
         if (failure is not null)
@@ -85,12 +98,12 @@ internal sealed class MembershipService(
         var removed = await store.ChangeConversationAsync<bool>(conversationId, state =>
         {
             var me = state?.Members.FirstOrDefault(m => m.UserId == userId);
-            if (state is null || me is null)
+            if (state is null || (userId is not null && me is null))
                 return ChatFailures.ConversationNotFound;
             var target = state.Members.FirstOrDefault(m => m.UserId == targetUserId);
             if (target is null)
                 return ChatFailures.NotAMember;
-            if (!GroupRules.CanRemove(me.Role, target.Role, isSelf: target == me))
+            if (me is not null && !GroupRules.CanRemove(me.Role, target.Role, isSelf: target == me))
                 return ChatFailures.PermissionDenied("remove this member");
             var roles = new Dictionary<string, string>();
             if (target.Role == MemberRoles.Owner && GroupRules.ChooseSuccessor(state.Members.Where(m => m != target)) is { } heir)
@@ -145,10 +158,21 @@ internal sealed class MembershipService(
         return changed;
     }
 
-    /// <summary>Membership first (404 for outsiders), then the conversation kind (409 for direct), then the role (403).</summary>
+    /// <summary>
+    /// Membership first (404 for outsiders), then the conversation kind (409 for direct), then the role (403). A null
+    /// <paramref name="userId"/> (the app's backend) needs only the conversation to exist and be a group.
+    /// </summary>
     private async Task<Failure?> CheckGroupRoleAsync(
-        string userId, string conversationId, Func<string, bool> allowed, string action, CancellationToken cancellationToken)
+        string? userId, string conversationId, Func<string, bool> allowed, string action, CancellationToken cancellationToken)
     {
+        if (userId is null)
+        {
+            var conversation = await store.FindConversationAsync(conversationId, cancellationToken);
+            return conversation is null ? ChatFailures.ConversationNotFound
+                : conversation.Type == ConversationTypes.Direct ? ChatFailures.IsDirect
+                : null;
+        }
+
         var membership = await store.FindMembershipAsync(conversationId, userId, cancellationToken);
         if (membership is null)
             return ChatFailures.ConversationNotFound;

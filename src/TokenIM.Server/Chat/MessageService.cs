@@ -1,11 +1,15 @@
 using TokenIM.Protocol.Rest;
+using TokenIM.Server.Hooks;
 using TokenIM.Server.Storage;
 
 namespace TokenIM.Server.Chat;
 
 /// <summary>Sending (through the group-commit writer), reading history and moving read markers, for REST and the socket alike.</summary>
-internal sealed class MessageService(IChatStore store, MessageWriter writer, SendThrottle throttle, ChatEvents events)
+internal sealed class MessageService(IChatStore store, MessageWriter writer, SendThrottle throttle, ChatEvents events, BeforeSendHook hook)
 {
+    // Null when no hook is configured: then a send pays one null check for it.
+    private readonly BeforeSendHook? _hook = hook.IsConfigured ? hook : null;
+
     /// <summary>
     /// Stores a message and returns it once committed; <c>Created</c> is false when the sender already sent this
     /// clientMsgId here, and the original comes back (even if the text differs).
@@ -43,8 +47,19 @@ internal sealed class MessageService(IChatStore store, MessageWriter writer, Sen
         if (await throttle.TryAcquireAsync(userId) is { } wait)
             return Failure.RateLimited(wait);
 
+        var text = request.Text!;
+        if (_hook is not null)
+        {
+            // Awaited before queueing: a socket awaits this method before reading its next frame, so its sends
+            // still reach the writer in order; the hook only adds latency.
+            var verdict = await _hook.CheckAsync(conversationId, userId, request.ClientMsgId!, text, cancellationToken);
+            if (!verdict.IsSuccess)
+                return verdict.Error!;
+            text = verdict.Value!;
+        }
+
         var send = new AppendRequest(
-            conversationId, userId, request.ClientMsgId!, request.Text!, ChatRules.NewId(), originConnectionId,
+            conversationId, userId, request.ClientMsgId!, text, ChatRules.NewId(), originConnectionId,
             onCommitted is null ? null : result => onCommitted(result is null ? default(Result<(MessageDto Message, bool Created)>?) : ToResult(result)));
         var committed = await writer.QueueAsync(send, cancellationToken);
         return CompleteAsync(committed);
@@ -57,13 +72,17 @@ internal sealed class MessageService(IChatStore store, MessageWriter writer, Sen
     /// page when reading down from the top (no bound, or <paramref name="beforeSeq"/> only), above it when reading
     /// up (<paramref name="afterSeq"/>, with or without <paramref name="beforeSeq"/>; with both, "more" means more
     /// of the range, below <paramref name="beforeSeq"/>). So a client pages on with the last seq as the next
-    /// <c>afterSeq</c>, or the first seq as the next <c>beforeSeq</c>, while <c>hasMore</c> is true.
+    /// <c>afterSeq</c>, or the first seq as the next <c>beforeSeq</c>, while <c>hasMore</c> is true. A null
+    /// <paramref name="userId"/> is the app's backend (server API): it reads any conversation that exists.
     /// </summary>
     public async Task<Result<MessagePage>> GetPageAsync(
-        string userId, string conversationId, long? afterSeq, long? beforeSeq, int? limit, CancellationToken cancellationToken,
+        string? userId, string conversationId, long? afterSeq, long? beforeSeq, int? limit, CancellationToken cancellationToken,
         int maxLimit = ChatRules.MaxPageSize, int defaultLimit = ChatRules.DefaultPageSize)
     {
-        if (await store.GetRosterAsync(conversationId, cancellationToken) is not { } roster || !roster.Contains(userId))
+        var readable = userId is null
+            ? await store.FindConversationAsync(conversationId, cancellationToken) is not null
+            : await store.GetRosterAsync(conversationId, cancellationToken) is { } roster && roster.Contains(userId);
+        if (!readable)
             return ChatFailures.ConversationNotFound;
         var errors = ChatRules.CheckPage(afterSeq, beforeSeq, limit, maxLimit);
         if (errors.Count > 0)

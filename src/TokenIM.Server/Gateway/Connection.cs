@@ -6,6 +6,7 @@ using System.Threading.Channels;
 using TokenIM.Protocol;
 using TokenIM.Server.Delivery;
 using TokenIM.Server.Hosting;
+using TokenIM.Server.Stats;
 
 namespace TokenIM.Server.Gateway;
 
@@ -16,7 +17,7 @@ namespace TokenIM.Server.Gateway;
 /// close code wins, the outbox drains (unless it overflowed), the close frame goes out, and a peer that does not
 /// answer it is cut off after a few seconds.
 /// </summary>
-internal sealed partial class Connection(WebSocket socket, GatewaySettings settings, TimeProvider time, ILogger logger) : IClientConnection, IDisposable
+internal sealed partial class Connection(WebSocket socket, GatewaySettings settings, NodeCounters counters, TimeProvider time, ILogger logger) : IClientConnection, IDisposable
 {
     public const int MaxFrameBytes = 64 * 1024;
     private static readonly TimeSpan s_closeTimeout = TimeSpan.FromSeconds(5);
@@ -236,7 +237,11 @@ internal sealed partial class Connection(WebSocket socket, GatewaySettings setti
             await foreach (var frame in _outbox.Reader.ReadAllAsync(CancellationToken.None))
             {
                 if (!_dropQueued)
+                {
                     await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _writeAbort.Token);
+                    counters.FrameOut();
+                }
+
                 Interlocked.Add(ref _queuedBytes, -frame.Length);
             }
         }

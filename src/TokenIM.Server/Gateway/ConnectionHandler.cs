@@ -7,6 +7,7 @@ using TokenIM.Server.Auth;
 using TokenIM.Server.Chat;
 using TokenIM.Server.Delivery;
 using TokenIM.Server.Hosting;
+using TokenIM.Server.Stats;
 
 namespace TokenIM.Server.Gateway;
 
@@ -20,6 +21,7 @@ internal sealed partial class ConnectionHandler(
     GatewayLifetime lifetime,
     RealtimeService realtime,
     TokenAuthenticator tokens,
+    NodeCounters counters,
     IOptions<TokenImOptions> options,
     TimeProvider time,
     ILogger<ConnectionHandler> logger)
@@ -27,7 +29,7 @@ internal sealed partial class ConnectionHandler(
     public async Task RunAsync(WebSocket socket, AccessTokenClaims? headerClaims)
     {
         var settings = options.Value.Gateway;
-        using var connection = new Connection(socket, settings, time, logger);
+        using var connection = new Connection(socket, settings, counters, time, logger);
         using var tracked = lifetime.Track(connection);
         var writer = connection.WriteLoopAsync();
         var registered = false;
@@ -57,6 +59,7 @@ internal sealed partial class ConnectionHandler(
 
             while (await connection.ReceiveAsync() is { } frame)
             {
+                counters.FrameIn();
                 try
                 {
                     // Not the host's stopping token: a graceful shutdown lets requests finish (ShutdownAsync), it does not cancel them.

@@ -183,6 +183,7 @@ internal sealed class TokenImOptionsValidator : IValidateOptions<TokenImOptions>
             ("Tokens", options.Tokens), ("Passwords", options.Passwords), ("RateLimits", options.RateLimits), ("Limits", options.Limits),
             ("Network", options.Network), ("Storage", options.Storage), ("Storage:Postgres", options.Storage.Postgres),
             ("Gateway", options.Gateway), ("Bus", options.Bus), ("Health", options.Health), ("Admin", options.Admin),
+            ("Hooks:BeforeSend", options.Hooks.BeforeSend),
         ];
         foreach (var (sectionName, section) in sections)
         {
@@ -210,6 +211,7 @@ internal sealed class TokenImOptionsValidator : IValidateOptions<TokenImOptions>
                 failures.Add("TokenIM:Storage:Postgres:Shards needs at least one connection string, and none empty, when TokenIM:Storage:Provider is Postgres.");
         }
 
+        failures.AddRange(options.Hooks.BeforeSend.Problems());
         // sun_path holds 108 bytes with its terminating zero.
         if (LocalAdminSocket.PathOf(options) is { } socket && System.Text.Encoding.UTF8.GetByteCount(socket) > 107)
             failures.Add($"TokenIM:Admin:LocalSocket: the Unix socket path '{socket}' is longer than 107 bytes; set a shorter one, or empty to turn it off.");

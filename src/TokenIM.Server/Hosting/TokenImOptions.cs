@@ -47,6 +47,8 @@ internal sealed class TokenImOptions
 
     public AdminSettings Admin { get; set; } = new();
 
+    public Hooks.HookSettings Hooks { get; set; } = new();
+
     /// <summary>Identity providers whose access tokens are accepted beside TokenIM's own (see docs/integration.md §10). The default is none.</summary>
     public ExternalIssuerSettings[] ExternalIssuers { get; set; } = [];
 }

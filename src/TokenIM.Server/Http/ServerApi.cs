@@ -18,6 +18,10 @@ internal static class ServerApi
             .RequireRateLimiting(RateLimiting.ServerApi);
         server.MapServerUsersApi();
         server.MapServerApiKeysApi();
+        server.MapServerConversationsApi();
+        server.MapServerSigningKeysApi();
+        server.MapServerSessionsApi();
+        server.MapServerStatsApi();
     }
 
     /// <summary>

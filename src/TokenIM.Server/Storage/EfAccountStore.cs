@@ -38,6 +38,29 @@ internal sealed class EfAccountStore(Func<TokenImDbContext> createContext) : IAc
             .ToListAsync(cancellationToken);
     }
 
+    public async Task<IReadOnlyList<UserEntity>> FindUsersPageAsync(string? query, string? afterUsername, int limit, CancellationToken cancellationToken)
+    {
+        await using var db = createContext();
+        var users = db.Users.AsNoTracking();
+        if (!string.IsNullOrEmpty(query))
+        {
+            var lower = query.ToLowerInvariant();
+            var upper = lower + "{";
+            // The username part is a range on its index (as in SearchUsersAsync); the display-name part scans, which
+            // is what an admin's search may cost (the user search of the end-user API stays index-only).
+            // lower() and instr/strpos in SQL: the StringComparison overload CA1862 asks for does not translate.
+#pragma warning disable CA1862
+            users = users.Where(u => (string.Compare(u.Username, lower) >= 0 && string.Compare(u.Username, upper) < 0)
+                || u.ExternalId == query
+                || u.DisplayName.ToLower().Contains(lower));
+#pragma warning restore CA1862
+        }
+
+        if (afterUsername is not null)
+            users = users.Where(u => string.Compare(u.Username, afterUsername) > 0);
+        return await users.OrderBy(u => u.Username).Take(limit).ToListAsync(cancellationToken);
+    }
+
     public async Task<bool> TryCreateUserAsync(UserEntity user, SessionEntity session, RefreshTokenEntity refreshToken, CancellationToken cancellationToken)
     {
         await using var db = createContext();

@@ -59,4 +59,11 @@ internal interface IAccountStore
 
     /// <summary>Revokes every session of the user except <paramref name="exceptSessionId"/>; returns the revoked ids.</summary>
     Task<IReadOnlyList<string>> RevokeAllSessionsAsync(string userId, string? exceptSessionId, long now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One page of users by username, after <paramref name="afterUsername"/>: all of them, or with a
+    /// <paramref name="query"/> those whose username starts with it, whose display name contains it (ignoring case)
+    /// or whose external id is it.
+    /// </summary>
+    Task<IReadOnlyList<UserEntity>> FindUsersPageAsync(string? query, string? afterUsername, int limit, CancellationToken cancellationToken);
 }

@@ -34,6 +34,9 @@ internal interface IConversationStore
     /// </summary>
     ValueTask<MemberRoster?> GetRosterAsync(string conversationId, CancellationToken cancellationToken);
 
+    /// <summary>The conversation's row, whoever its members are (the server API's view); null when there is none.</summary>
+    Task<ConversationEntity?> FindConversationAsync(string conversationId, CancellationToken cancellationToken);
+
     /// <summary>Every member, in joining order (then by user id).</summary>
     Task<IReadOnlyList<MemberEntity>> GetMembersAsync(string conversationId, CancellationToken cancellationToken);
 
@@ -86,6 +89,9 @@ internal interface IMessageStore
     /// </summary>
     Task<IReadOnlyList<MessageEntity>> GetMessagesAsync(
         string conversationId, long? afterSeq, long? beforeSeq, int take, bool fromHighEnd, CancellationToken cancellationToken);
+
+    /// <summary>The message stored under the idempotency key (conversation, sender, clientMsgId); null when there is none yet.</summary>
+    Task<MessageEntity?> FindMessageAsync(string conversationId, string senderId, string clientMsgId, CancellationToken cancellationToken);
 }
 
 /// <summary>Conversations and messages: what the chat domain needs from storage.</summary>

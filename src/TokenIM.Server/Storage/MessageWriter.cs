@@ -26,9 +26,17 @@ internal sealed partial class MessageWriter(
         }))];
 
     private long _batches;
+    private long _stored;
+    private long _storeTicks;
 
     /// <summary>Transactions attempted so far (batches, plus single-send retries after a failed batch).</summary>
     public long Batches => Interlocked.Read(ref _batches);
+
+    /// <summary>Messages stored so far (not counting duplicates or refusals), for the live statistics.</summary>
+    public long MessagesStored => Interlocked.Read(ref _stored);
+
+    /// <summary>Time spent in the store's transactions so far, in <see cref="TimeSpan"/> ticks: over <see cref="Batches"/>, the mean commit latency.</summary>
+    public long StoreTicks => Interlocked.Read(ref _storeTicks);
 
     /// <summary>
     /// Queues the send and completes once it is committed (or found to be a duplicate). Cancelling stops the
@@ -83,8 +91,7 @@ internal sealed partial class MessageWriter(
         var createdAt = time.GetUtcNow().ToUnixTimeMilliseconds();
         try
         {
-            Interlocked.Increment(ref _batches);
-            var results = await store.AppendAsync([.. batch.Select(p => p.Send)], createdAt, CancellationToken.None);
+            var results = await AppendCountedAsync([.. batch.Select(p => p.Send)], createdAt);
             await CompleteAsync(batch, results);
             return;
         }
@@ -117,8 +124,7 @@ internal sealed partial class MessageWriter(
         {
             try
             {
-                Interlocked.Increment(ref _batches);
-                var results = await store.AppendAsync([pending.Send], createdAt, CancellationToken.None);
+                var results = await AppendCountedAsync([pending.Send], createdAt);
                 await CompleteAsync([pending], results);
             }
             catch (Exception e)
@@ -126,6 +132,30 @@ internal sealed partial class MessageWriter(
                 LogSendFailed(logger, pending.Send.ConversationId, e);
                 Fail(pending, e);
             }
+        }
+    }
+
+    // Counted per transaction, not per message: the statistics cost the hot path three increments per batch.
+    private async Task<IReadOnlyList<AppendResult>> AppendCountedAsync(IReadOnlyList<AppendRequest> sends, long createdAt)
+    {
+        Interlocked.Increment(ref _batches);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            var results = await store.AppendAsync(sends, createdAt, CancellationToken.None);
+            var created = 0;
+            foreach (var result in results)
+            {
+                if (result.Status == AppendStatus.Created)
+                    created++;
+            }
+
+            Interlocked.Add(ref _stored, created);
+            return results;
+        }
+        finally
+        {
+            Interlocked.Add(ref _storeTicks, System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks);
         }
     }
 

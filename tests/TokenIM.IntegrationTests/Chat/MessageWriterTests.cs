@@ -159,6 +159,9 @@ public sealed class MessageWriterTests(TokenImFactory factory) : IClassFixture<T
             string conversationId, long? afterSeq, long? beforeSeq, int take, bool fromHighEnd, CancellationToken cancellationToken) =>
             inner.GetMessagesAsync(conversationId, afterSeq, beforeSeq, take, fromHighEnd, cancellationToken);
 
+        public Task<MessageEntity?> FindMessageAsync(string conversationId, string senderId, string clientMsgId, CancellationToken cancellationToken) =>
+            inner.FindMessageAsync(conversationId, senderId, clientMsgId, cancellationToken);
+
         public int ShardOf(string conversationId) => inner.ShardOf(conversationId);
     }
 }

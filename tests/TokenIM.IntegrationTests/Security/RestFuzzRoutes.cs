@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text;
 using Microsoft.AspNetCore.Mvc.Testing;
 using TokenIM.IntegrationTests.Chat;
 using TokenIM.IntegrationTests.Gateway;
@@ -135,6 +136,7 @@ internal static class RestFuzzRoutes
                 new("displayName", JsonKind.String, Check: Name(64, required: false)),
                 new("externalId", JsonKind.String),
                 new("password", JsonKind.String),
+                new("isBot", JsonKind.Boolean),
             ],
             (w, _) => Members(("username", Literal(w.Unique("app"))), ("displayName", Literal("App user")))),
         ["PATCH /api/v1/server/users/{id}"] = new(
@@ -146,6 +148,27 @@ internal static class RestFuzzRoutes
         ["POST /api/v1/server/api-keys"] = new(
             [new("name", JsonKind.String, Required: true), new("scopes", JsonKind.StringArray, Required: true)],
             (_, _) => Members(("name", Literal("fuzzed key")), ("scopes", $"[{Literal(ServerScopes.UsersRead)}]"))),
+        ["POST /api/v1/server/conversations"] = new(
+            [
+                new("type", JsonKind.String, Required: true, Check: NoSuchThing),
+                new("creatorId", JsonKind.String, Required: true, Check: NoSuchThing),
+                new("title", JsonKind.String, Required: true, Check: Name(100, required: true)),
+                new("memberIds", JsonKind.StringArray, Check: NoSuchThing),
+                new("peerId", JsonKind.String),
+            ],
+            (w, _) => Members(
+                ("type", Literal(ConversationTypes.Group)), ("creatorId", Literal(w.Fuzzer.Id)), ("title", Literal("fuzzed by the app")),
+                ("memberIds", $"[{Literal(w.Peer.Id)}]"))),
+        ["POST /api/v1/server/conversations/{id}/members"] = new(
+            [new("userIds", JsonKind.StringArray, Required: true, Check: NoSuchThing), new("actorId", JsonKind.String, Check: NoSuchThing)],
+            (w, _) => Members(("userIds", $"[{Literal(w.Peer.Id)}]"))),
+        ["POST /api/v1/server/conversations/{id}/messages"] = new(
+            [
+                new("senderId", JsonKind.String, Required: true, Check: NoSuchThing),
+                new("clientMsgId", JsonKind.String, Required: true, Check: ClientMsgId),
+                new("text", JsonKind.String, Required: true, Check: Text),
+            ],
+            (w, _) => Members(("senderId", Literal(w.Fuzzer.Id)), ("clientMsgId", Literal(w.Unique("app-fuzz-"))), ("text", Literal("fuzz text from the app")))),
         ["POST /api/v1/conversations/{id}/read"] = new(
             [new("seq", JsonKind.Integer, Required: true, CheckNumber: n => n is < 0 or > 1_000_000 ? false : null)],
             (_, _) => Members(("seq", "0"))),
@@ -159,7 +182,13 @@ internal static class RestFuzzRoutes
         ["GET /api/v1/conversations/{id}/messages afterSeq"] = Integer(0, long.MaxValue),
         ["GET /api/v1/conversations/{id}/messages beforeSeq"] = Integer(0, long.MaxValue),
         ["GET /api/v1/conversations/{id}/messages limit"] = Integer(1, 100),
+        ["GET /api/v1/server/conversations/{id}/messages afterSeq"] = Integer(0, long.MaxValue),
+        ["GET /api/v1/server/conversations/{id}/messages beforeSeq"] = Integer(0, long.MaxValue),
+        ["GET /api/v1/server/conversations/{id}/messages limit"] = Integer(1, 100),
         ["GET /api/v1/diagnostics collect"] = b => b.Length == 0 || bool.TryParse(b, out _) ? null : false,
+        ["GET /api/v1/server/users query"] = q => q.Trim().Length > 128 ? false : null,
+        ["GET /api/v1/server/users limit"] = Integer(1, 100),
+        ["GET /api/v1/server/users cursor"] = c => c.Length == 0 ? null : UserCursor(c),
     };
 
     /// <summary>Query values every case of a route carries unless it fuzzes them, so the other parameters are judged on their own.</summary>
@@ -176,6 +205,7 @@ internal static class RestFuzzRoutes
     {
         "POST /api/v1/auth/logout", "POST /api/v1/auth/password", "DELETE /api/v1/auth/sessions/{id}",
         "DELETE /api/v1/conversations/{id}/members/{userId}", "PATCH /api/v1/conversations/{id}/members/{userId}",
+        "DELETE /api/v1/server/conversations/{id}/members/{userId}",
     };
 
     /// <summary>The valid value of a path parameter: the world's own group, peer or second session.</summary>
@@ -184,12 +214,30 @@ internal static class RestFuzzRoutes
         ("DELETE /api/v1/auth/sessions/{id}", "id") => world.OtherSessionId,
         ("GET /api/v1/users/{id}", "id") => world.Peer.Id,
         ("DELETE /api/v1/server/api-keys/{id}", "id") => world.Server.SpareKeyId,
+        (_, "sessionId") => "no-such-session",
         (_, "externalId") => "no-such-external-id",
+        _ when route.Contains(" /api/v1/server/conversations/", StringComparison.Ordinal) => parameter == "userId" ? world.Peer.Id : world.GroupId,
         _ when route.Contains(" /api/v1/server/", StringComparison.Ordinal) => world.Server.UserId,
         (_, "userId") => world.Peer.Id,
         (_, "id") => world.GroupId,
         _ => throw new InvalidOperationException($"No value for the path parameter {parameter} of {route}: add one to RestFuzzRoutes.PathValue."),
     };
+
+    // A cursor the server gave out: base64url of a username (1–64 characters, no control characters).
+    private static bool? UserCursor(string cursor)
+    {
+        if (cursor.Length > 128 || !System.Buffers.Text.Base64Url.IsValid(cursor))
+            return false;
+        try
+        {
+            var username = new UTF8Encoding(false, true).GetString(System.Buffers.Text.Base64Url.DecodeFromChars(cursor));
+            return username.Length is > 0 and <= 64 && !username.Any(char.IsControl) ? null : false;
+        }
+        catch (Exception e) when (e is FormatException or DecoderFallbackException)
+        {
+            return false;
+        }
+    }
 
     private static Func<string, bool?> Integer(long min, long max) => value =>
         value.Length == 0 ? null

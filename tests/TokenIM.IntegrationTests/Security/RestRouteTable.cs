@@ -101,6 +101,17 @@ internal static class RestRouteTable
         new("POST /api/v1/server/api-keys", false, (_, _) => [new(s_post, $"{Server}/api-keys", new CreateApiKeyRequest("mine", ["users:read"]), ServerOnly)]),
         new("GET /api/v1/server/api-keys", false, (_, _) => [new(s_get, $"{Server}/api-keys", null, ServerOnly)]),
         new("DELETE /api/v1/server/api-keys/{id}", false, (_, _) => [new(s_delete, $"{Server}/api-keys/0123456789abcdef0123456789abcdef", null, ServerOnly)]),
+        // A signed-in user cannot act for another through the server API: creating, reading, joining or speaking as the victim.
+        new("POST /api/v1/server/conversations", false, (w, a) =>
+            [new(s_post, $"{Server}/conversations", new ServerCreateConversationRequest("group", w.Owner.Id, [a.Id], Title: "mine"), ServerOnly)]),
+        new("GET /api/v1/server/conversations/{id}", false, (w, _) => OnEach(w, id => [new(s_get, $"{Server}/conversations/{id}", null, ServerOnly)])),
+        new("POST /api/v1/server/conversations/{id}/members", false, (w, a) =>
+            OnEach(w, id => [new(s_post, $"{Server}/conversations/{id}/members", new ServerAddMembersRequest([a.Id]), ServerOnly)])),
+        new("DELETE /api/v1/server/conversations/{id}/members/{userId}", false, (w, _) =>
+            OnEach(w, id => [new(s_delete, $"{Server}/conversations/{id}/members/{w.Owner.Id}", null, ServerOnly)])),
+        new("POST /api/v1/server/conversations/{id}/messages", false, (w, _) =>
+            OnEach(w, id => [new(s_post, $"{Server}/conversations/{id}/messages", new ServerSendMessageRequest(w.Owner.Id, "spoof-1", "I did not write this"), ServerOnly)])),
+        new("GET /api/v1/server/conversations/{id}/messages", false, (w, _) => OnEach(w, id => [new(s_get, $"{Server}/conversations/{id}/messages", null, ServerOnly)])),
     ];
 
     private const string Server = "/api/v1/server";

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using TokenIM.IntegrationTests.Infrastructure;
@@ -27,6 +28,18 @@ public sealed class ServerApiAuthTests(TokenImFactory factory) : IClassFixture<T
         ["POST /api/v1/server/api-keys/"] = ServerScopes.ApiKeysManage,
         ["GET /api/v1/server/api-keys/"] = ServerScopes.ApiKeysManage,
         ["DELETE /api/v1/server/api-keys/{id}"] = ServerScopes.ApiKeysManage,
+        ["POST /api/v1/server/conversations/"] = ServerScopes.ConversationsWrite,
+        ["GET /api/v1/server/conversations/{id}"] = ServerScopes.ConversationsRead,
+        ["POST /api/v1/server/conversations/{id}/members"] = ServerScopes.ConversationsWrite,
+        ["DELETE /api/v1/server/conversations/{id}/members/{userId}"] = ServerScopes.ConversationsWrite,
+        ["POST /api/v1/server/conversations/{id}/messages"] = ServerScopes.MessagesWrite,
+        ["GET /api/v1/server/conversations/{id}/messages"] = ServerScopes.ConversationsRead,
+        ["GET /api/v1/server/signing-keys/"] = ServerScopes.SigningKeysManage,
+        ["POST /api/v1/server/signing-keys/rotate"] = ServerScopes.SigningKeysManage,
+        ["GET /api/v1/server/users/"] = ServerScopes.UsersRead,
+        ["GET /api/v1/server/users/{id}/sessions"] = ServerScopes.UsersRead,
+        ["DELETE /api/v1/server/users/{id}/sessions/{sessionId}"] = ServerScopes.SessionsRevoke,
+        ["GET /api/v1/server/stats"] = ServerScopes.StatsRead,
     };
 
     private List<(string Method, string Pattern, string Scope)> ServerRoutes() =>
@@ -41,7 +54,8 @@ public sealed class ServerApiAuthTests(TokenImFactory factory) : IClassFixture<T
 
     private static HttpRequestMessage Request(string method, string pattern, string key)
     {
-        var path = pattern.Replace("{id}", "no-such-id", StringComparison.Ordinal).Replace("{externalId}", "no-such-id", StringComparison.Ordinal);
+        // Every path parameter ({id}, {userId}, {deliveryId}…) names nothing: authorization is decided before the lookup.
+        var path = Regex.Replace(pattern, @"\{[^}]+\}", "no-such-id");
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         if (method is "POST" or "PATCH")
