@@ -112,6 +112,14 @@ internal static class RestRouteTable
         new("POST /api/v1/server/conversations/{id}/messages", false, (w, _) =>
             OnEach(w, id => [new(s_post, $"{Server}/conversations/{id}/messages", new ServerSendMessageRequest(w.Owner.Id, "spoof-1", "I did not write this"), ServerOnly)])),
         new("GET /api/v1/server/conversations/{id}/messages", false, (w, _) => OnEach(w, id => [new(s_get, $"{Server}/conversations/{id}/messages", null, ServerOnly)])),
+        // Nor find users, read or end another's sessions, rotate the signing keys or read the statistics.
+        new("GET /api/v1/server/users", false, (_, _) => [new(s_get, $"{Server}/users?query=a", null, ServerOnly)]),
+        new("GET /api/v1/server/users/{id}/sessions", false, (w, _) => [new(s_get, $"{Server}/users/{w.Owner.Id}/sessions", null, ServerOnly)]),
+        new("DELETE /api/v1/server/users/{id}/sessions/{sessionId}", false, (w, _) =>
+            [new(s_delete, $"{Server}/users/{w.Owner.Id}/sessions/0123456789abcdef0123456789abcdef", null, ServerOnly)]),
+        new("GET /api/v1/server/signing-keys", false, (_, _) => [new(s_get, $"{Server}/signing-keys", null, ServerOnly)]),
+        new("POST /api/v1/server/signing-keys/rotate", false, (_, _) => [new(s_post, $"{Server}/signing-keys/rotate", null, ServerOnly)]),
+        new("GET /api/v1/server/stats", false, (_, _) => [new(s_get, $"{Server}/stats", null, ServerOnly)]),
     ];
 
     private const string Server = "/api/v1/server";
