@@ -152,6 +152,14 @@ public sealed record ErrorCode(string Code, int Status, string Title, string Cli
     public static readonly ErrorCode TooManySigningKeys = new("too_many_signing_keys", 409, "Too many signing keys are published.",
         "Wait until an older key retires (its `retiresAt` in the key list), then rotate again.");
 
+    /// <summary>An external issuer's valid token names a user TokenIM does not know, and that issuer does not create users on first use.</summary>
+    public static readonly ErrorCode UnknownExternalUser = new("unknown_external_user", 401, "The token's user is not known to TokenIM.",
+        "Create the user through the server API (with the token's sub as externalId) first, or turn on AutoCreateUsers for the issuer.");
+
+    /// <summary>The route ends a TokenIM session, and the request's token is an external issuer's, which has none.</summary>
+    public static readonly ErrorCode ExternalToken = new("external_token", 400, "An external issuer's token has no TokenIM session.",
+        "Sign the user out at the identity provider; to refuse their tokens at once, sign them out everywhere through the server API.");
+
     /// <summary>Every code, in catalogue order: the source of the error table in docs/protocol.md.</summary>
     public static IReadOnlyList<ErrorCode> All { get; } =
     [
@@ -163,6 +171,7 @@ public sealed record ErrorCode(string Code, int Status, string Title, string Cli
         WebhookNotFound, WebhookDeliveryNotFound, WebhookDeliveryNotDead,
         MessageRejected, HookUnavailable,
         TooManySigningKeys,
+        UnknownExternalUser, ExternalToken,
     ];
 
     /// <summary>The catalogue entry for a wire code, or null for a code this version does not know (treat it by its HTTP status).</summary>

@@ -7,8 +7,15 @@ using TokenIM.Server.Hosting;
 
 namespace TokenIM.Server.Auth;
 
-/// <summary>The claims TokenIM reads from a valid access token.</summary>
-internal sealed record AccessTokenClaims(string UserId, string SessionId, int Generation, DateTimeOffset ExpiresAt);
+/// <summary>The claims TokenIM reads from a valid access token. A token of an external issuer has no session: its
+/// <see cref="SessionId"/> is <see cref="ExternalSessionId"/> and its <see cref="Generation"/> 0.</summary>
+internal sealed record AccessTokenClaims(string UserId, string SessionId, int Generation, DateTimeOffset ExpiresAt)
+{
+    /// <summary>The session id of every request and socket authenticated by an external issuer's token; no session has it.</summary>
+    public const string ExternalSessionId = "external";
+
+    public bool IsExternal => SessionId == ExternalSessionId;
+}
 
 /// <summary>
 /// Issues and validates access tokens: ES256 JWTs with <c>typ: at+jwt</c> and a <c>kid</c>; claims <c>iss</c>,
@@ -26,6 +33,8 @@ internal sealed class AccessTokens(SigningKeys keys, IOptions<TokenImOptions> op
 
     // Headers that would let a token name its own verification key (RFC 8725 §3.10): never honoured, always refused.
     private static readonly string[] s_forbiddenHeaders = ["jku", "x5u", "jwk", "x5c", "x5t", "x5t#S256", "crit"];
+
+    private static readonly JsonWebTokenHandler s_reader = new() { MapInboundClaims = false, MaximumTokenSizeInBytes = MaxTokenBytes };
 
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false, SetDefaultTimesOnTokenCreation = false, MaximumTokenSizeInBytes = MaxTokenBytes };
 
@@ -54,22 +63,34 @@ internal sealed class AccessTokens(SigningKeys keys, IOptions<TokenImOptions> op
         });
     }
 
-    public async Task<Result<AccessTokenClaims>> ValidateAsync(string? token)
+    public static readonly Failure Invalid = new(ErrorCode.InvalidToken, "The access token is not valid.");
+
+    public async Task<Result<AccessTokenClaims>> ValidateAsync(string? token) =>
+        TryRead(token) is { } parsed ? await ValidateAsync(parsed) : Invalid;
+
+    /// <summary>
+    /// Parses a token without trusting it, for routing by <c>iss</c>: null for anything but a compact JWS of at most
+    /// <see cref="MaxTokenBytes"/>. Shared by TokenIM's own tokens and external issuers' (<see cref="TokenAuthenticator"/>).
+    /// </summary>
+    public static JsonWebToken? TryRead(string? token)
     {
-        var invalid = new Failure(ErrorCode.InvalidToken, "The access token is not valid.");
-        // Exactly three segments: a JWS. Five would be a JWE, which TokenIM never issues.
-        if (string.IsNullOrEmpty(token) || token.Length > MaxTokenBytes || token.Count(c => c == '.') != 2 || !_handler.CanReadToken(token))
-            return invalid;
-        JsonWebToken parsed;
+        // Exactly three segments: a JWS. Five would be a JWE, which TokenIM never accepts.
+        if (string.IsNullOrEmpty(token) || token.Length > MaxTokenBytes || token.Count(c => c == '.') != 2 || !s_reader.CanReadToken(token))
+            return null;
         try
         {
-            parsed = _handler.ReadJsonWebToken(token);
+            return s_reader.ReadJsonWebToken(token);
         }
         catch (Exception e) when (e is ArgumentException or SecurityTokenException or FormatException or System.Text.Json.JsonException)
         {
-            return invalid;
+            return null;
         }
+    }
 
+    /// <summary>Validates a token of TokenIM's own issuer, read by <see cref="TryRead"/>.</summary>
+    public async Task<Result<AccessTokenClaims>> ValidateAsync(JsonWebToken parsed)
+    {
+        var invalid = Invalid;
         foreach (var header in s_forbiddenHeaders)
         {
             if (parsed.TryGetHeaderValue<object>(header, out _))

@@ -19,6 +19,10 @@ internal static class AuthServiceCollectionExtensions
         services.AddSingleton<IApiKeyStore, EfApiKeyStore>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<ServerUserService>();
+        services.AddSingleton<ExternalTokens>();
+        services.AddSingleton<ExternalUsers>();
+        services.AddSingleton<TokenAuthenticator>();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Hosting.TokenImOptions>, Hosting.ExternalIssuerSettingsValidator>();
         services.AddSingleton<ServerUserDirectory>();
         services.AddHostedService<AuthHousekeeping>();
         services.AddHostedService<SessionRevocations>();

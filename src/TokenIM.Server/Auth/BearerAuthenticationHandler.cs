@@ -8,16 +8,16 @@ using TokenIM.Server.Http;
 namespace TokenIM.Server.Auth;
 
 /// <summary>
-/// Authenticates <c>Authorization: Bearer</c> requests: the token (<see cref="AccessTokens"/>), then its session
-/// (<see cref="SessionService"/>). A refused request gets <c>401</c> Problem Details naming why
-/// (<c>invalid_token</c>, <c>token_expired</c>, <c>session_revoked</c>). Tokens in the query string are never read.
+/// Authenticates <c>Authorization: Bearer</c> requests through <see cref="TokenAuthenticator"/>: TokenIM's token and its
+/// session, or an external issuer's token and its user. A refused request gets Problem Details naming why
+/// (<c>invalid_token</c>, <c>token_expired</c>, <c>session_revoked</c>, <c>unknown_external_user</c>,
+/// <c>user_disabled</c>). Tokens in the query string are never read.
 /// </summary>
 internal sealed class BearerAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    AccessTokens accessTokens,
-    SessionService sessions)
+    TokenAuthenticator tokens)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "Bearer";
@@ -35,12 +35,10 @@ internal sealed class BearerAuthenticationHandler(
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return Fail(new Failure(ErrorCode.InvalidToken, "Use the Bearer scheme."));
 
-        var token = await accessTokens.ValidateAsync(header["Bearer ".Length..].Trim());
+        var token = await tokens.AuthenticateAsync(header["Bearer ".Length..].Trim(), expected: null, Context.RequestAborted);
         if (!token.IsSuccess)
             return Fail(token.Error!);
         var claims = token.Value!;
-        if (await sessions.CheckAsync(claims, Context.RequestAborted) is { } refused)
-            return Fail(refused);
 
         Context.Items[ClaimsKey] = claims;
         var identity = new ClaimsIdentity(

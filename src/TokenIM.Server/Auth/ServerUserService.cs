@@ -92,13 +92,17 @@ internal sealed partial class ServerUserService(
         return await GetAsync(userId, cancellationToken);
     }
 
-    /// <summary>Disables the user and ends every session at once; their sockets close through the revocation broadcast.</summary>
+    /// <summary>
+    /// Disables the user and ends every session at once, and refuses the external tokens issued so far (so an enable
+    /// does not bring them back); their sockets close through the revocation broadcast.
+    /// </summary>
     public async Task<Result<ServerUserDto>> DisableAsync(string userId, CancellationToken cancellationToken)
     {
         if (!await store.SetDisabledAsync(userId, time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken))
             return NotFound;
         // After the flag: a sign-in racing with this either lands before (and is revoked here) or sees the flag.
         await sessions.RevokeAllAsync(userId, exceptSessionId: null, cancellationToken);
+        await sessions.RevokeExternalTokensAsync(userId, cancellationToken);
         LogDisabled(logger, userId);
         return await GetAsync(userId, cancellationToken);
     }
@@ -126,11 +130,13 @@ internal sealed partial class ServerUserService(
         return minted;
     }
 
+    /// <summary>Ends every session and refuses every external token issued up to now; the sockets of both close with 4001.</summary>
     public async Task<Outcome> SignOutAsync(string userId, CancellationToken cancellationToken)
     {
         if (await store.FindUserAsync(userId, cancellationToken) is null)
             return NotFound;
         await sessions.RevokeAllAsync(userId, exceptSessionId: null, cancellationToken);
+        await sessions.RevokeExternalTokensAsync(userId, cancellationToken);
         return Outcome.Ok;
     }
 

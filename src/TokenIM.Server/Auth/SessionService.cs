@@ -213,6 +213,17 @@ internal sealed partial class SessionService(
         }
     }
 
+    /// <summary>
+    /// Signs the user out of every external issuer's token issued up to now and closes the sockets opened with one
+    /// (their session id is <see cref="AccessTokenClaims.ExternalSessionId"/>, which the revocation broadcast matches).
+    /// The mark goes first, so a socket reopened with an old token in between is refused.
+    /// </summary>
+    public async Task RevokeExternalTokensAsync(string userId, CancellationToken cancellationToken)
+    {
+        await store.SetTokensValidAfterAsync(userId, time.GetUtcNow().ToUnixTimeSeconds(), cancellationToken);
+        await bus.PublishAsync(BusEnvelope.RevokeSession(userId, AccessTokenClaims.ExternalSessionId), CancellationToken.None);
+    }
+
     private static bool IsAlive(SessionEntity session, long now) => session.RevokedAt is null && now < session.ExpiresAt;
 
     private static (string Token, RefreshTokenEntity Row) NewRefreshToken(string sessionId, int generation, long now)

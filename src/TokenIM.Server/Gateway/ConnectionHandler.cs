@@ -20,8 +20,7 @@ internal sealed partial class ConnectionHandler(
     FrameDispatcher dispatcher,
     GatewayLifetime lifetime,
     RealtimeService realtime,
-    AccessTokens accessTokens,
-    IServiceScopeFactory scopes,
+    TokenAuthenticator tokens,
     NodeCounters counters,
     IOptions<TokenImOptions> options,
     TimeProvider time,
@@ -119,14 +118,8 @@ internal sealed partial class ConnectionHandler(
             return null;
         }
 
-        var token = await accessTokens.ValidateAsync(auth.Token);
-        Failure? refused = token.Error;
-        if (token.IsSuccess)
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            refused = await scope.ServiceProvider.GetRequiredService<SessionService>().CheckAsync(token.Value!, CancellationToken.None);
-        }
-
+        var token = await tokens.AuthenticateAsync(auth.Token, expected: null, CancellationToken.None);
+        var refused = token.Error;
         if (refused is not null || connection.IsClosing)
         {
             connection.Close(CloseCodes.Unauthenticated, refused?.Code.Code ?? "authentication timeout");

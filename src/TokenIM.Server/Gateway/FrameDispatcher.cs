@@ -17,8 +17,7 @@ namespace TokenIM.Server.Gateway;
 internal sealed class FrameDispatcher(
     MessageService messages,
     RealtimeService realtime,
-    AccessTokens accessTokens,
-    IServiceScopeFactory scopes,
+    TokenAuthenticator tokens,
     IOptions<TokenImOptions> options)
 {
     public const int MaxSyncLimit = 300;
@@ -188,28 +187,14 @@ internal sealed class FrameDispatcher(
 
     private async Task RefreshAsync(Connection connection, string? id, RefreshFrame frame, CancellationToken cancellationToken)
     {
-        var token = await accessTokens.ValidateAsync(frame.Token);
+        var token = await tokens.AuthenticateAsync(frame.Token, (connection.UserId, connection.SessionId), cancellationToken);
         if (!token.IsSuccess)
         {
             Error(connection, id, token.Error!);
             return;
         }
 
-        var claims = token.Value!;
-        if (claims.UserId != connection.UserId || claims.SessionId != connection.SessionId)
-        {
-            Error(connection, id, ErrorCode.InvalidToken, "The token belongs to another session.");
-            return;
-        }
-
-        await using var scope = scopes.CreateAsyncScope();
-        if (await scope.ServiceProvider.GetRequiredService<SessionService>().CheckAsync(claims, cancellationToken) is { } refused)
-        {
-            Error(connection, id, refused);
-            return;
-        }
-
-        connection.Reauthenticate(claims.ExpiresAt);
+        connection.Reauthenticate(token.Value!.ExpiresAt);
         connection.Send(new OkEvent(id), ProtocolJsonContext.Wire.OkEvent);
     }
 

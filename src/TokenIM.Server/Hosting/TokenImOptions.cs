@@ -50,6 +50,9 @@ internal sealed class TokenImOptions
     public WebhookSettings Webhooks { get; set; } = new();
 
     public Hooks.HookSettings Hooks { get; set; } = new();
+
+    /// <summary>Identity providers whose access tokens are accepted beside TokenIM's own (see docs/integration.md §10). The default is none.</summary>
+    public ExternalIssuerSettings[] ExternalIssuers { get; set; } = [];
 }
 
 internal sealed class TokenSettings

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using TokenIM.Protocol;
 using TokenIM.Protocol.Rest;
 using TokenIM.Server.Auth;
 using TokenIM.Server.Hosting;
@@ -18,7 +19,8 @@ internal static class AuthApi
         auth.MapPost("/refresh", RefreshAsync).RequireRateLimiting(RateLimiting.Auth)
             .WithSummary("Exchange the refresh token for a new token pair.");
         auth.MapPost("/logout", LogoutAsync).RequireAuthorization()
-            .WithSummary("End the caller's session.");
+            .WithSummary("End the caller's session.")
+            .WithDescription("With an external issuer's token there is no session to end: 400 external_token.");
         auth.MapPost("/password", ChangePasswordAsync).RequireAuthorization()
             .WithSummary("Change the password; ends every other session.");
         auth.MapGet("/sessions", ListSessionsAsync).RequireAuthorization()
@@ -63,8 +65,11 @@ internal static class AuthApi
         return TypedResults.Ok(cookieMode ? RefreshCookie.Apply(context, result.Value!) : result.Value!);
     }
 
-    private static async Task<NoContent> LogoutAsync(ClaimsPrincipal user, SessionService sessions, HttpContext context, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> LogoutAsync(ClaimsPrincipal user, SessionService sessions, HttpContext context, CancellationToken cancellationToken)
     {
+        // An external issuer's token has no session to end; a 204 would claim a sign-out that did not happen.
+        if (user.GetSessionId() == AccessTokenClaims.ExternalSessionId)
+            return new Failure(ErrorCode.ExternalToken, "This token was signed by an external issuer and has no TokenIM session: sign out at the identity provider.").ToProblem();
         await sessions.RevokeAsync(user.GetUserId(), user.GetSessionId(), cancellationToken);
         RefreshCookie.Clear(context);
         return TypedResults.NoContent();

@@ -142,6 +142,13 @@ internal sealed class EfAccountStore(Func<TokenImDbContext> createContext, Webho
         return updated > 0;
     }
 
+    public async Task<bool> SetTokensValidAfterAsync(string userId, long unixSeconds, CancellationToken cancellationToken)
+    {
+        await using var db = createContext();
+        return await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(set => set.SetProperty(
+            u => u.TokensValidAfter, u => u.TokensValidAfter == null || u.TokensValidAfter < unixSeconds ? unixSeconds : u.TokensValidAfter), cancellationToken) > 0;
+    }
+
     public async Task CreateSessionAsync(SessionEntity session, RefreshTokenEntity refreshToken, CancellationToken cancellationToken)
     {
         await using var db = createContext();

@@ -24,6 +24,12 @@ internal sealed class UserEntity
 
     /// <summary>A bot user (reserved for the bots of the server API).</summary>
     public bool IsBot { get; init; }
+
+    /// <summary>
+    /// Unix seconds of the last sign-out everywhere (or disable): external issuers' tokens with an <c>iat</c> at or
+    /// before it are refused. TokenIM's own tokens need no such mark: their sessions are revoked.
+    /// </summary>
+    public long? TokensValidAfter { get; set; }
 }
 
 /// <summary>A server API key. The token is <c>tim_{Id}_{secret}</c>; only the secret's SHA-256 is stored.</summary>

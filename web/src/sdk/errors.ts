@@ -6,7 +6,7 @@ export type ErrorCode =
   | 'session_revoked' | 'invalid_credentials' | 'invalid_refresh_token' | 'username_taken' | 'permission_denied'
   | 'user_not_found' | 'conversation_not_found' | 'session_not_found' | 'not_found' | 'method_not_allowed'
   | 'conversation_is_direct' | 'group_full' | 'rate_limited' | 'unknown_op' | 'too_many_connections'
-  | 'store_unavailable' | 'internal_error' | 'user_disabled'
+  | 'store_unavailable' | 'internal_error' | 'user_disabled' | 'unknown_external_user' | 'external_token'
   /** Not from the server: the request never got an answer (offline, DNS, aborted). */
   | 'network_error'
   /** Not from the server: an answer that is not Problem Details (a proxy's HTML page, say). */
