@@ -57,7 +57,10 @@ internal sealed partial class PresenceHeartbeat(
             foreach (var userId in await presence.LeaveAsync())
                 await realtime.AnnouncePresenceAsync(userId, online: false, CancellationToken.None);
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        // Best effort, as a crash would be: the other nodes' sweep takes this node's users offline when its heartbeat
+        // expires. ObjectDisposedException: a host stopped twice at once (WebApplicationFactory's stop wakes the app's
+        // own shutdown, dotnet/aspnetcore#40271) may have disposed the Redis connection under this stop.
+        catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
         {
             LogBeatFailed(logger, e);
         }
