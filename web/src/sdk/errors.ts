@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'user_not_found' | 'conversation_not_found' | 'session_not_found' | 'not_found' | 'method_not_allowed'
   | 'conversation_is_direct' | 'group_full' | 'rate_limited' | 'unknown_op' | 'too_many_connections'
   | 'store_unavailable' | 'internal_error' | 'user_disabled' | 'unknown_external_user' | 'external_token'
+  | 'message_rejected' | 'hook_unavailable'
   /** Not from the server: the request never got an answer (offline, DNS, aborted). */
   | 'network_error'
   /** Not from the server: an answer that is not Problem Details (a proxy's HTML page, say). */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { TokenImRealtime, type WebSocketLike } from './realtime'
+import { TokenImRealtime, type RealtimeHandlers, type WebSocketLike } from './realtime'
 import { TokenImRest } from './rest'
 import type { Conversation, Message } from './types'
 
@@ -27,7 +27,7 @@ const conv = (lastSeq: number): Conversation => ({
   updatedAt: '2026-11-27T10:00:00.000Z', createdAt: '2026-11-27T10:00:00.000Z', role: 'member',
 })
 
-async function setup(lastSeq: () => number) {
+async function setup(lastSeq: () => number, handlers: Omit<RealtimeHandlers, 'message'> = {}) {
   const rest = new TokenImRest({
     fetch: async (url) => String(url).endsWith('/conversations')
       ? Response.json({ conversations: [conv(lastSeq())] })
@@ -38,7 +38,7 @@ async function setup(lastSeq: () => number) {
   const delivered: Message[] = []
   const rt = new TokenImRealtime(
     { rest, url: 'ws://x/ws', random: () => 0, initialCursor: () => 0, createSocket: (u, p) => { const s = new FakeSocket(u, p); sockets.push(s); return s } },
-    { message: (m) => delivered.push(m) },
+    { message: (m) => delivered.push(m), ...handlers },
   )
   return { rest, rt, sockets, delivered }
 }
@@ -155,6 +155,30 @@ describe('TokenImRealtime', () => {
     expect(sends()[0]).toMatchObject({ clientMsgId: 'cm-9' })
     await new Promise((r) => setTimeout(r, 40))
     expect(sends()).toHaveLength(1)
+    rt.stop()
+    await rest.logout().catch(() => undefined)
+  })
+
+  it('sends again after hook_unavailable with the same clientMsgId, and gives a message_rejected send up', async () => {
+    const failed: { clientMsgId: string; code: string }[] = []
+    const { rt, sockets, rest } = await setup(() => 0, {
+      sendFailed: (send, error) => failed.push({ clientMsgId: send.clientMsgId, code: String(error.code) }),
+    })
+    rt.start()
+    const s = sockets[0]!
+    s.open()
+    s.receive({ op: 'ready', userId: 'alice', sessionId: 's', serverTime: '' })
+    await flush()
+    const sends = () => s.sent.filter((f) => f.op === 'send')
+    rt.send('c1', 'checked later', 'cm-hook')
+    s.receive({ op: 'error', re: s.last('send').id, code: 'hook_unavailable', message: 'check unavailable', retryAfterMs: 10 })
+    await new Promise((r) => setTimeout(r, 30))
+    expect(sends().map((f) => f.clientMsgId)).toEqual(['cm-hook', 'cm-hook'])
+    rt.send('c1', 'not allowed', 'cm-bad')
+    s.receive({ op: 'error', re: s.last('send').id, code: 'message_rejected', message: 'not here' })
+    await new Promise((r) => setTimeout(r, 30))
+    expect(sends().filter((f) => f.clientMsgId === 'cm-bad')).toHaveLength(1)
+    expect(failed).toEqual([{ clientMsgId: 'cm-bad', code: 'message_rejected' }])
     rt.stop()
     await rest.logout().catch(() => undefined)
   })

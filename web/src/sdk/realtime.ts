@@ -359,8 +359,9 @@ export class TokenImRealtime {
     const send = re ? this.inFlight.get(re) : undefined
     if (!re || !send) return
     this.inFlight.delete(re)
-    if (error.code === 'rate_limited' || error.code === 'internal_error' || error.code === 'store_unavailable') {
-      // Transient: the same clientMsgId again after the wait keeps it idempotent.
+    if (error.code === 'rate_limited' || error.code === 'internal_error' || error.code === 'store_unavailable' || error.code === 'hook_unavailable') {
+      // Transient: the same clientMsgId again after the wait keeps it idempotent. (message_rejected is not: the
+      // app's before-send hook refused this text, and sending it unchanged would be refused again.)
       setTimeout(() => {
         // After a reconnect the catch-up has resent it already: once in flight is enough.
         if (this.sendsOpen && this.pending.includes(send) && ![...this.inFlight.values()].includes(send)) this.transmit(send)
