@@ -15,8 +15,6 @@ namespace TokenIM.IntegrationTests.Auth;
 /// </summary>
 public sealed class ExternalIssuerUserTests(ExternalIssuerServer idps) : IClassFixture<ExternalIssuerServer>
 {
-    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(10);
-
     [Fact]
     public async Task Authenticate_UnknownSubWithAutoCreateOff_Refused401AndNoUserCreated()
     {
@@ -132,7 +130,7 @@ public sealed class ExternalIssuerUserTests(ExternalIssuerServer idps) : IClassF
         // The new kid is unknown: the file is read again at once (then at most once a minute for unknown kids).
         Assert.Equal(200, (await idps.RestAsync(r.Sign(r.Claims(subject), next))).Status);
         // The old key left the file: refused from the next look at it (at most a second later).
-        await UntilAsync(async () => (await idps.RestAsync(r.Sign(r.Claims(subject), idps.RFirst))).Status == 401, "the retired key refused");
+        await TwoNodes.WaitUntilAsync(async () => (await idps.RestAsync(r.Sign(r.Claims(subject), idps.RFirst))).Status == 401, "the retired key refused");
         Assert.Equal("ready", await idps.FrameSocketAsync(r.Sign(r.Claims(subject), next)));
     }
 
@@ -189,15 +187,5 @@ public sealed class ExternalIssuerUserTests(ExternalIssuerServer idps) : IClassF
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"closed {clock.Elapsed} after the token had some 2 s left");
         await Gateway.GatewayHelpers.ExpectQuietAsync(refreshed);
-    }
-
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < s_deadline, $"not within {s_deadline}: {what}");
-            await Task.Yield();
-        }
     }
 }

@@ -21,7 +21,7 @@ public sealed class LocalCluster : IAsyncLifetime
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(2);
     private static readonly HttpClient s_http = new() { Timeout = TimeSpan.FromSeconds(2) };
 
-    private readonly string _script = Path.Combine(RepositoryRoot(), "deploy", "local-cluster.sh");
+    private readonly string _script = Path.Combine(Repository.Root, "deploy", "local-cluster.sh");
     // Not Path.GetTempPath(): TMPDIR may point somewhere the postgres user cannot reach.
     private readonly string _runDirectory = $"/tmp/tokenim-cluster-{Guid.NewGuid():N}";
     private readonly Dictionary<string, string> _environment;
@@ -242,15 +242,5 @@ public sealed class LocalCluster : IAsyncLifetime
                 text.AppendLine(line);
         }
         return text.ToString();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "TokenIM.slnx")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException($"No TokenIM.slnx above {AppContext.BaseDirectory}: the tests run from inside the repository.");
     }
 }

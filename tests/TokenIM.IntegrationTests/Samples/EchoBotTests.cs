@@ -49,8 +49,10 @@ public sealed class EchoBotTests : IAsyncLifetime
         Assert.Equal(bot.Id, echo.SenderId);
         Assert.Equal("hello 你好 <b>", echo.Text);
         // The event of the bot-less group was delivered (the delivery log says so) and answered with nothing.
-        await WaitUntilAsync(async () => (await admin.ListWebhookDeliveriesAsync(endpoint.Endpoint.Id)).Deliveries
-            .Count(d => d.State == "delivered" && d.EventType == WebhookEventTypes.MessageCreated) >= 3);
+        await TwoNodes.WaitUntilAsync(
+            async () => (await admin.ListWebhookDeliveriesAsync(endpoint.Endpoint.Id)).Deliveries
+                .Count(d => d.State == "delivered" && d.EventType == WebhookEventTypes.MessageCreated) >= 3,
+            "the three message.created events were delivered");
         Assert.Single(await alice.StoredMessagesAsync(withoutBot.Id));
     }
 
@@ -135,7 +137,7 @@ public sealed class EchoBotTests : IAsyncLifetime
 
     private CurlBot StartCurlBot(string apiKey, string botUserId)
     {
-        var start = new ProcessStartInfo("bash", [Path.Combine(RepositoryRoot(), "samples", "echo-bot.sh")])
+        var start = new ProcessStartInfo("bash", [Path.Combine(Repository.Root, "samples", "echo-bot.sh")])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
@@ -154,24 +156,6 @@ public sealed class EchoBotTests : IAsyncLifetime
         request.Headers.Add(WebhookSignature.Header, signature);
         using var response = await http.SendAsync(request);
         return (int)response.StatusCode;
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(deadline.Elapsed < s_timeout, "the condition did not hold in time");
-            await Task.Delay(20);
-        }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "TokenIM.slnx")))
-            dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("TokenIM.slnx not found above the test directory");
     }
 
     /// <summary>The running script; stopped (and its stderr shown on failure) when the test ends.</summary>

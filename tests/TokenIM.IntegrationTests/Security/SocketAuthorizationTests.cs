@@ -115,11 +115,7 @@ public sealed partial class SocketAuthorizationTests(LiveTokenImFactory factory)
     /// <summary>The ops of the "Client to server" table in docs/protocol.md: the documented surface, not the code's.</summary>
     private static List<string> DocumentedOps()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "TokenIM.slnx")))
-            dir = dir.Parent;
-        Assert.NotNull(dir);
-        var doc = File.ReadAllText(Path.Combine(dir.FullName, "docs", "protocol.md"));
+        var doc = File.ReadAllText(Path.Combine(Repository.Root, "docs", "protocol.md"));
         var section = doc[doc.IndexOf("### Client to server", StringComparison.Ordinal)..];
         section = section[..section.IndexOf("\n\n", StringComparison.Ordinal)];
         var ops = OpRow().Matches(section).Select(m => m.Groups[1].Value).ToList();
