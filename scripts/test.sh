@@ -141,5 +141,10 @@ fi
 grep -ho '\(kill9: \)\?attempted=.*' "$log/interop.out" | sed 's/^attempted=/interop-socket-kills: attempted=/; s/^kill9:/interop-kill9:/' \
   | sort -u >>"$log/figures.txt" 2>/dev/null || true
 if [ -s "$log/figures.txt" ]; then echo "figures:"; sort -u "$log/figures.txt" | sed 's/^/  /'; fi
+# The failed tests again, last, where a reader of the log's tail sees them: each name and the first lines of its error.
+if [ "$t_failed" -gt 0 ]; then
+  echo "failed tests:"
+  awk '/^failed [A-Za-z]/{n=12} n>0{print "  " substr($0, 1, 300); n--}' "$log/test.out" | head -n 120
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
