@@ -160,6 +160,42 @@ public sealed record ErrorCode(string Code, int Status, string Title, string Cli
     public static readonly ErrorCode ExternalToken = new("external_token", 400, "An external issuer's token has no TokenIM session.",
         "Sign the user out at the identity provider; to refuse their tokens at once, sign them out everywhere through the server API.");
 
+    /// <summary>No such message in the conversation (or the caller deleted it for themselves and asks to change it).</summary>
+    public static readonly ErrorCode MessageNotFound = new("message_not_found", 404, "The message was not found.",
+        "Drop the action: reload the conversation's history if the message should exist.");
+
+    /// <summary>The edit window (24 hours by default) has passed since the message was sent.</summary>
+    public static readonly ErrorCode EditWindowClosed = new("edit_window_closed", 409, "The message can no longer be edited.",
+        "Hide the edit action for messages older than the edit window; send a new message instead.");
+
+    /// <summary>The recall window (24 hours by default) has passed, and the caller is not an owner or admin of the group.</summary>
+    public static readonly ErrorCode RecallWindowClosed = new("recall_window_closed", 409, "The message can no longer be recalled.",
+        "Hide the recall action for such messages; \"delete for me\" still works.");
+
+    /// <summary>The message was recalled: it cannot be edited, reacted to, quoted or forwarded.</summary>
+    public static readonly ErrorCode MessageRecalled = new("message_recalled", 409, "The message was recalled.",
+        "Show it as recalled (fetch the changes if it is not yet shown so) and drop the action.");
+
+    /// <summary>No such attachment in the conversation, it is not the sender's own, or it expired unsent.</summary>
+    public static readonly ErrorCode AttachmentNotFound = new("attachment_not_found", 404, "The attachment was not found.",
+        "Upload the file again, then send with the new attachment id.");
+
+    /// <summary>The attachment was sent already: each upload goes into one message (forward the message to send it again).</summary>
+    public static readonly ErrorCode AttachmentInUse = new("attachment_in_use", 409, "The attachment was sent already.",
+        "Forward the message that carries it, or upload the file again.");
+
+    /// <summary>An upload exceeded the size limit (25 MiB by default); nothing was kept.</summary>
+    public static readonly ErrorCode AttachmentTooLarge = new("attachment_too_large", 413, "The file is too large.",
+        "Tell the user the limit (in `detail`); do not retry the same file.");
+
+    /// <summary>A file link is malformed, forged, for another file, or expired.</summary>
+    public static readonly ErrorCode InvalidLink = new("invalid_link", 403, "The link is not valid or has expired.",
+        "Ask for a fresh link (links live 5 minutes by default) with the access token, then download again.");
+
+    /// <summary>The other user of this direct conversation has blocked the sender: nothing was stored.</summary>
+    public static readonly ErrorCode BlockedByUser = new("blocked_by_user", 403, "The recipient does not accept your messages.",
+        "Tell the user; do not retry. Group messages are not affected.");
+
     /// <summary>Every code, in catalogue order: the source of the error table in docs/protocol.md.</summary>
     public static IReadOnlyList<ErrorCode> All { get; } =
     [
@@ -172,6 +208,8 @@ public sealed record ErrorCode(string Code, int Status, string Title, string Cli
         MessageRejected, HookUnavailable,
         TooManySigningKeys,
         UnknownExternalUser, ExternalToken,
+        MessageNotFound, EditWindowClosed, RecallWindowClosed, MessageRecalled,
+        AttachmentNotFound, AttachmentInUse, AttachmentTooLarge, InvalidLink, BlockedByUser,
     ];
 
     /// <summary>The catalogue entry for a wire code, or null for a code this version does not know (treat it by its HTTP status).</summary>

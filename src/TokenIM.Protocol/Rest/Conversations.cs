@@ -54,6 +54,11 @@ public sealed record UpdateMemberRequest(string? Role);
 /// <param name="UpdatedAt">When the conversation last had activity (a message, or its creation): the sort key of the list.</param>
 /// <param name="CreatedAt">When the conversation was created.</param>
 /// <param name="Role">The caller's role.</param>
+/// <param name="LastChangeSeq">The conversation's change counter: how many edits, recalls and reaction changes it has had (0: none). A client that holds less asks <c>GET …/changes?afterChangeSeq=</c>.</param>
+/// <param name="MentionCount">Unread messages (above <c>readSeq</c>) that mention the caller, by name or <c>@all</c>.</param>
+/// <param name="Muted">The caller muted it: no notifications; unread is still counted.</param>
+/// <param name="Pinned">The caller pinned it: the list shows it first.</param>
+/// <param name="Archived">The caller archived it: the list shows it apart; a new message does not bring it back.</param>
 public sealed record ConversationDto(
     string Id,
     string Type,
@@ -65,7 +70,18 @@ public sealed record ConversationDto(
     MessageDto? LastMessage,
     DateTimeOffset UpdatedAt,
     DateTimeOffset CreatedAt,
-    string Role);
+    string Role,
+    long LastChangeSeq = 0,
+    long MentionCount = 0,
+    bool Muted = false,
+    bool Pinned = false,
+    bool Archived = false);
+
+/// <summary>Body of <c>PATCH /api/v1/conversations/{id}/settings</c>: the caller's own settings; absent members stay as they are.</summary>
+/// <param name="Muted">No notifications (unread is still counted).</param>
+/// <param name="Pinned">Listed first (the most recently pinned first).</param>
+/// <param name="Archived">Listed apart.</param>
+public sealed record ConversationSettingsRequest(bool? Muted = null, bool? Pinned = null, bool? Archived = null);
 
 /// <summary>Answer to <c>GET /api/v1/conversations</c>: most recently active first.</summary>
 /// <param name="Conversations">Every conversation the caller is a member of.</param>

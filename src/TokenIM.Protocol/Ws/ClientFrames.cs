@@ -44,6 +44,12 @@ public static class Ops
     /// <summary>Server: a new message in one of the user's conversations.</summary>
     public const string Message = "message";
 
+    /// <summary>Server: a message was edited, recalled, or its reactions changed; carries the message as it now is.</summary>
+    public const string Changed = "changed";
+
+    /// <summary>Server: the user deleted a message for themselves (to their own devices).</summary>
+    public const string Hidden = "hidden";
+
     /// <summary>Server: a member's read marker moved.</summary>
     public const string Receipt = "receipt";
 
@@ -80,8 +86,12 @@ public sealed record RefreshFrame(string? Id, string? Token)
 /// <param name="Id">Echoed as <c>re</c>.</param>
 /// <param name="ConversationId">The conversation.</param>
 /// <param name="ClientMsgId">The idempotency key: a resend with the same value is acked with the original message.</param>
-/// <param name="Text">1–4,000 characters.</param>
-public sealed record SendFrame(string? Id, string? ConversationId, string? ClientMsgId, string? Text)
+/// <param name="Text">Up to 4,000 characters; required unless <paramref name="AttachmentId"/> or <paramref name="ForwardOf"/> is given.</param>
+/// <param name="ReplyToId">A message of the same conversation to quote.</param>
+/// <param name="ForwardOf">A message to forward.</param>
+/// <param name="AttachmentId">A file uploaded to this conversation and not yet sent.</param>
+public sealed record SendFrame(
+    string? Id, string? ConversationId, string? ClientMsgId, string? Text, string? ReplyToId = null, Rest.MessageRefDto? ForwardOf = null, string? AttachmentId = null)
 {
     /// <summary>Always <c>send</c>.</summary>
     [JsonPropertyOrder(-1)]
@@ -92,8 +102,9 @@ public sealed record SendFrame(string? Id, string? ConversationId, string? Clien
 /// <param name="Id">Echoed as <c>re</c>.</param>
 /// <param name="ConversationId">The conversation.</param>
 /// <param name="AfterSeq">Exclusive lower bound, 0 for the start.</param>
-/// <param name="Limit">1–300; the default is 100.</param>
-public sealed record SyncFrame(string? Id, string? ConversationId, long? AfterSeq, int? Limit = null)
+/// <param name="Limit">1–300; the default is 100 (for the messages and, apart, for the changes).</param>
+/// <param name="AfterChangeSeq">When given: also the changes above it (edits, recalls, reactions), answered in <c>synced</c>'s <c>changes</c>.</param>
+public sealed record SyncFrame(string? Id, string? ConversationId, long? AfterSeq, int? Limit = null, long? AfterChangeSeq = null)
 {
     /// <summary>Always <c>sync</c>.</summary>
     [JsonPropertyOrder(-1)]

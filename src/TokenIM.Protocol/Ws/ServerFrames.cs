@@ -42,7 +42,10 @@ public sealed record AckEvent(string? Re, string ConversationId, string ClientMs
 /// <param name="ConversationId">The conversation.</param>
 /// <param name="Messages">Up to <c>limit</c> messages.</param>
 /// <param name="HasMore">Whether more lie above the last one.</param>
-public sealed record SyncedEvent(string? Re, string ConversationId, IReadOnlyList<MessageDto> Messages, bool HasMore)
+/// <param name="Changes">With <c>afterChangeSeq</c>: the messages changed above it, ascending by <c>changeSeq</c>, each at its latest change.</param>
+/// <param name="HasMoreChanges">With <c>afterChangeSeq</c>: whether more changes lie above the last one.</param>
+public sealed record SyncedEvent(
+    string? Re, string ConversationId, IReadOnlyList<MessageDto> Messages, bool HasMore, IReadOnlyList<MessageDto>? Changes = null, bool? HasMoreChanges = null)
 {
     /// <summary>Always <c>synced</c>.</summary>
     [JsonPropertyOrder(-1)]
@@ -65,6 +68,30 @@ public sealed record MessageEvent(MessageDto Message)
     /// <summary>Always <c>message</c>.</summary>
     [JsonPropertyOrder(-1)]
     public string Op => Ops.Message;
+}
+
+/// <summary>
+/// A message was edited, recalled, or its reactions changed, to every connected device of every member. The
+/// message's <c>changeSeq</c> is the conversation's new change counter: a client that held n and sees more than n+1
+/// asks for the changes above n (<c>sync</c> with <c>afterChangeSeq</c>, or <c>GET …/changes</c>).
+/// </summary>
+/// <param name="Message">The message as it now is.</param>
+public sealed record ChangedEvent(MessageDto Message)
+{
+    /// <summary>Always <c>changed</c>.</summary>
+    [JsonPropertyOrder(-1)]
+    public string Op => Ops.Changed;
+}
+
+/// <summary>The user deleted a message for themselves (from another device): hide it.</summary>
+/// <param name="ConversationId">The conversation.</param>
+/// <param name="MessageId">The message.</param>
+/// <param name="Seq">Its seq.</param>
+public sealed record HiddenEvent(string ConversationId, string MessageId, long Seq)
+{
+    /// <summary>Always <c>hidden</c>.</summary>
+    [JsonPropertyOrder(-1)]
+    public string Op => Ops.Hidden;
 }
 
 /// <summary>A member's read marker moved.</summary>
@@ -113,6 +140,9 @@ public static class ConversationEvents
 
     /// <summary>A member was removed or left; the removed user gets it too, and from then on nothing of the conversation.</summary>
     public const string MemberRemoved = "member_removed";
+
+    /// <summary>The user changed their own settings of it (mute, pin, archive) on another device: to that user only.</summary>
+    public const string SettingsChanged = "settings_changed";
 }
 
 /// <summary>A conversation changed; <see cref="Conversation"/> is as the receiving user sees it.</summary>

@@ -6,8 +6,29 @@ namespace TokenIM.Server.Chat;
 /// <summary>Stored rows to wire records: Unix milliseconds become timestamps, direct conversations lose their title.</summary>
 internal static class ChatMapping
 {
-    public static MessageDto ToDto(this MessageEntity m) =>
-        new(m.Id, m.ConversationId, m.Seq, m.SenderId, m.ClientMsgId, m.Text, Time(m.CreatedAt));
+    /// <summary>
+    /// The row's own columns on the wire. What needs other rows — the quoted message's preview, the reactions, the
+    /// attachment, the caller's "deleted for me" — is added by the reader that fetched them (a <c>with</c> copy).
+    /// </summary>
+    public static MessageDto ToDto(this MessageEntity m)
+    {
+        var dto = new MessageDto(m.Id, m.ConversationId, m.Seq, m.SenderId, m.ClientMsgId, m.Text, Time(m.CreatedAt));
+        // The common case — a plain text never changed — allocates nothing more.
+        if (m.ChangeSeq == 0 && m.ForwardedFromSenderId is null && m.Mentions is null)
+            return dto;
+        var mentions = m.Mentions?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return dto with
+        {
+            ChangeSeq = m.ChangeSeq > 0 ? m.ChangeSeq : null,
+            EditedAt = m.EditedAt is { } edited ? Time(edited) : null,
+            Recalled = m.RecalledAt is not null ? true : null,
+            RecalledAt = m.RecalledAt is { } recalled ? Time(recalled) : null,
+            RecalledBy = m.RecalledBy,
+            ForwardedFrom = m.ForwardedFromSenderId is { } from ? new ForwardedFromDto(from, Time(m.ForwardedFromCreatedAt ?? m.CreatedAt)) : null,
+            Mentions = mentions?.Where(id => id != MessageEntity.MentionAll).ToArray() is { Length: > 0 } users ? users : null,
+            MentionsAll = mentions?.Contains(MessageEntity.MentionAll) == true ? true : null,
+        };
+    }
 
     public static MemberDto ToDto(this MemberEntity m) => new(m.UserId, m.Role, Time(m.JoinedAt), m.ReadSeq);
 
@@ -27,7 +48,12 @@ internal static class ChatMapping
             view.LastMessage?.ToDto(),
             Time(c.UpdatedAt),
             Time(c.CreatedAt),
-            view.Self.Role);
+            view.Self.Role,
+            c.LastChangeSeq,
+            view.MentionCount,
+            view.Self.Muted,
+            view.Self.PinnedAt is not null,
+            view.Self.ArchivedAt is not null);
     }
 
     public static DateTimeOffset Time(long unixMilliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);

@@ -26,14 +26,17 @@ internal sealed class AppendCommands : IAppendCommands
         (_connection, _transaction) = (connection, transaction);
         _insert = Create(connection, transaction,
             """
-            INSERT INTO "messages" ("ConversationId", "Seq", "Id", "SenderId", "ClientMsgId", "Text", "CreatedAt")
-            VALUES (@conversation, @seq, @id, @sender, @clientMsgId, @text, @createdAt)
+            INSERT INTO "messages" ("ConversationId", "Seq", "Id", "SenderId", "ClientMsgId", "Text", "CreatedAt",
+                "ReplyToSeq", "ForwardedFromSenderId", "ForwardedFromCreatedAt", "Mentions", "AttachmentId")
+            VALUES (@conversation, @seq, @id, @sender, @clientMsgId, @text, @createdAt,
+                @replyToSeq, @forwardedFromSenderId, @forwardedFromCreatedAt, @mentions, @attachmentId)
             ON CONFLICT ("ConversationId", "SenderId", "ClientMsgId") DO NOTHING
             """,
-            "conversation", "seq", "id", "sender", "clientMsgId", "text", "createdAt");
+            "conversation", "seq", "id", "sender", "clientMsgId", "text", "createdAt",
+            "replyToSeq", "forwardedFromSenderId", "forwardedFromCreatedAt", "mentions", "attachmentId");
         _findOriginal = Create(connection, transaction,
-            """
-            SELECT "Seq", "Id", "Text", "CreatedAt" FROM "messages"
+            $"""
+            SELECT {StoredMessageColumns.Select} FROM "messages"
             WHERE "ConversationId" = @conversation AND "SenderId" = @sender AND "ClientMsgId" = @clientMsgId
             """,
             "conversation", "sender", "clientMsgId");
@@ -64,6 +67,11 @@ internal sealed class AppendCommands : IAppendCommands
         p[4].Value = message.ClientMsgId;
         p[5].Value = message.Text;
         p[6].Value = message.CreatedAt;
+        p[7].Value = (object?)message.ReplyToSeq ?? DBNull.Value;
+        p[8].Value = (object?)message.ForwardedFromSenderId ?? DBNull.Value;
+        p[9].Value = (object?)message.ForwardedFromCreatedAt ?? DBNull.Value;
+        p[10].Value = (object?)message.Mentions ?? DBNull.Value;
+        p[11].Value = (object?)message.AttachmentId ?? DBNull.Value;
         return await _insert.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
@@ -77,16 +85,7 @@ internal sealed class AppendCommands : IAppendCommands
         await using var reader = await _findOriginal.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
             throw new InvalidOperationException($"An insert into {conversationId} conflicted on a clientMsgId that is not stored.");
-        return new MessageEntity
-        {
-            ConversationId = conversationId,
-            Seq = reader.GetInt64(0),
-            Id = reader.GetString(1),
-            SenderId = senderId,
-            ClientMsgId = clientMsgId,
-            Text = reader.GetString(2),
-            CreatedAt = reader.GetInt64(3),
-        };
+        return StoredMessageColumns.Read(reader, 0);
     }
 
     public async Task AdvanceConversationAsync(string conversationId, long lastSeq, long updatedAt, CancellationToken cancellationToken)

@@ -83,6 +83,11 @@ internal sealed partial class EfChatStore
                 ClientMsgId = send.ClientMsgId,
                 Text = send.Text,
                 CreatedAt = createdAt,
+                ReplyToSeq = send.Extras?.ReplyToSeq,
+                ForwardedFromSenderId = send.Extras?.ForwardedFromSenderId,
+                ForwardedFromCreatedAt = send.Extras?.ForwardedFromCreatedAt,
+                Mentions = send.Extras?.Mentions,
+                AttachmentId = send.Extras?.AttachmentId,
             };
             if (!await commands.TryInsertAsync(message, cancellationToken))
             {

@@ -120,6 +120,12 @@ internal sealed class ConversationEntity
     public long UpdatedAt { get; set; }
 
     public int MemberCount { get; set; }
+
+    /// <summary>
+    /// The change counter: +1 for every edit, recall and reaction change of one of its messages, gap-free from 1 (0:
+    /// none yet). Beside <see cref="LastSeq"/>, so seq stays the position of messages only.
+    /// </summary>
+    public long LastChangeSeq { get; set; }
 }
 
 internal sealed class MemberEntity
@@ -134,6 +140,15 @@ internal sealed class MemberEntity
     public long ReadSeq { get; set; }
 
     public long JoinedAt { get; init; }
+
+    /// <summary>The member's own setting: no notifications (unread still counted).</summary>
+    public bool Muted { get; set; }
+
+    /// <summary>The member's own setting: when they pinned it (the list shows pinned ones first, newest pin first); null when not pinned.</summary>
+    public long? PinnedAt { get; set; }
+
+    /// <summary>The member's own setting: when they archived it; null when not archived.</summary>
+    public long? ArchivedAt { get; set; }
 }
 
 internal sealed class MessageEntity
@@ -148,9 +163,38 @@ internal sealed class MessageEntity
 
     public required string ClientMsgId { get; init; }
 
-    public required string Text { get; init; }
+    /// <summary>The current text: edits replace it; a recall empties it.</summary>
+    public required string Text { get; set; }
 
     public long CreatedAt { get; init; }
+
+    /// <summary>The conversation's <see cref="ConversationEntity.LastChangeSeq"/> at this message's latest change; 0 while it never changed.</summary>
+    public long ChangeSeq { get; set; }
+
+    public long? EditedAt { get; set; }
+
+    /// <summary>Set when recalled (a tombstone: text emptied, attachment, reply and mentions dropped, reactions deleted).</summary>
+    public long? RecalledAt { get; set; }
+
+    public string? RecalledBy { get; set; }
+
+    /// <summary>The seq of the quoted message of the same conversation.</summary>
+    public long? ReplyToSeq { get; set; }
+
+    /// <summary>The original's sender, when forwarded.</summary>
+    public string? ForwardedFromSenderId { get; init; }
+
+    /// <summary>The original's creation time (Unix ms), when forwarded.</summary>
+    public long? ForwardedFromCreatedAt { get; init; }
+
+    /// <summary>Mentioned member ids, space-separated, in order of first mention; <see cref="MentionAll"/> first when <c>@all</c> was used. Null when none.</summary>
+    public string? Mentions { get; set; }
+
+    /// <summary>An <see cref="AttachmentEntity"/> of the same conversation.</summary>
+    public string? AttachmentId { get; set; }
+
+    /// <summary>The token that stands for <c>@all</c> in <see cref="Mentions"/>: never a user id (ids have no <c>*</c>).</summary>
+    public const string MentionAll = "*";
 }
 
 /// <summary>

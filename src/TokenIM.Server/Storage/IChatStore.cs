@@ -98,9 +98,12 @@ internal interface IMessageStore
 /// <summary>Conversations and messages: what the chat domain needs from storage.</summary>
 internal interface IChatStore : IConversationStore, IMessageStore;
 
-/// <summary>A conversation as one member sees it: the row, the member's own row, every member id, the newest message.</summary>
+/// <summary>
+/// A conversation as one member sees it: the row, the member's own row, every member id, the newest message, and how
+/// many unread messages mention the member.
+/// </summary>
 internal sealed record ConversationView(
-    ConversationEntity Conversation, MemberEntity Self, IReadOnlyList<string> MemberIds, MessageEntity? LastMessage);
+    ConversationEntity Conversation, MemberEntity Self, IReadOnlyList<string> MemberIds, MessageEntity? LastMessage, long MentionCount = 0);
 
 /// <summary>A member's row and the conversation's type and last seq: what a per-request permission check needs.</summary>
 internal sealed record Membership(MemberEntity Member, string ConversationType, long LastSeq);
@@ -134,7 +137,7 @@ internal readonly record struct Decision<T>(T Value, ConversationChange? Change)
 /// One pending send. <c>OriginConnectionId</c>: the socket it came from, if any (its own <c>message</c> event is not
 /// sent back to it). <c>OnCommitted</c>: called by the writer, in commit order and before the next batch, with the
 /// outcome (null: it could not be stored); it must not block — it is how a socket queues its acks in the order its
-/// sends were committed.
+/// sends were committed. <c>Extras</c>: what a reply, forward, mention or attachment adds (null for a plain text).
 /// </summary>
 internal sealed record AppendRequest(
     string ConversationId,
@@ -143,7 +146,20 @@ internal sealed record AppendRequest(
     string Text,
     string MessageId,
     string? OriginConnectionId = null,
-    Action<AppendResult?>? OnCommitted = null);
+    Action<AppendResult?>? OnCommitted = null,
+    MessageExtras? Extras = null);
+
+/// <summary>
+/// The optional columns of a new message, checked by the domain before it is queued: the quoted seq (same
+/// conversation), the forwarded original's sender and time, the mentions (see <see cref="MessageEntity.Mentions"/>)
+/// and the attachment id (of the same conversation).
+/// </summary>
+internal sealed record MessageExtras(
+    long? ReplyToSeq = null,
+    string? ForwardedFromSenderId = null,
+    long? ForwardedFromCreatedAt = null,
+    string? Mentions = null,
+    string? AttachmentId = null);
 
 /// <summary>
 /// The stage after the commit: it gets every committed batch, in commit order, publishes what it must, and then calls

@@ -24,11 +24,10 @@ internal sealed class PostgresAppendCommands(NpgsqlConnection connection, Npgsql
     public async Task<IReadOnlyList<MessageEntity>> FindStoredAsync(IReadOnlyList<AppendRequest> sends, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            """
-            SELECT k.conversation, k.sender, k.client_msg_id, m."Seq", m."Id", m."Text", m."CreatedAt"
-            FROM unnest($1::text[], $2::text[], $3::text[]) AS k(conversation, sender, client_msg_id)
+            $"""
+            SELECT m.* FROM unnest($1::text[], $2::text[], $3::text[]) AS k(conversation, sender, client_msg_id)
             CROSS JOIN LATERAL (
-                SELECT "Seq", "Id", "Text", "CreatedAt" FROM "messages"
+                SELECT {StoredMessageColumns.Select} FROM "messages"
                 WHERE "ConversationId" = k.conversation AND "SenderId" = k.sender AND "ClientMsgId" = k.client_msg_id
                 LIMIT 1) m
             """,
@@ -40,18 +39,7 @@ internal sealed class PostgresAppendCommands(NpgsqlConnection connection, Npgsql
         var stored = new List<MessageEntity>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-        {
-            stored.Add(new MessageEntity
-            {
-                ConversationId = reader.GetString(0),
-                SenderId = reader.GetString(1),
-                ClientMsgId = reader.GetString(2),
-                Seq = reader.GetInt64(3),
-                Id = reader.GetString(4),
-                Text = reader.GetString(5),
-                CreatedAt = reader.GetInt64(6),
-            });
-        }
+            stored.Add(StoredMessageColumns.Read(reader, 0));
 
         return stored;
     }
@@ -90,7 +78,8 @@ internal sealed class PostgresAppendCommands(NpgsqlConnection connection, Npgsql
             return;
         await using var batch = new NpgsqlBatch(connection, transaction);
         // No ON CONFLICT: a repeat here would mean a seq handed out twice, which must fail the batch, not vanish.
-        batch.BatchCommands.Add(Command(
+        // Plain texts (most batches) skip the five arrays of nulls the optional columns would need.
+        batch.BatchCommands.Add(_messages.Any(HasExtras) ? InsertWithExtras(_messages) : Command(
             """
             INSERT INTO "messages" ("ConversationId", "Seq", "Id", "SenderId", "ClientMsgId", "Text", "CreatedAt")
             SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[])
@@ -139,6 +128,35 @@ internal sealed class PostgresAppendCommands(NpgsqlConnection connection, Npgsql
 
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    private static bool HasExtras(MessageEntity m) =>
+        m.ReplyToSeq is not null || m.ForwardedFromSenderId is not null || m.Mentions is not null || m.AttachmentId is not null;
+
+    private static NpgsqlBatchCommand InsertWithExtras(List<MessageEntity> messages) => Command(
+        """
+        INSERT INTO "messages" ("ConversationId", "Seq", "Id", "SenderId", "ClientMsgId", "Text", "CreatedAt",
+            "ReplyToSeq", "ForwardedFromSenderId", "ForwardedFromCreatedAt", "Mentions", "AttachmentId")
+        SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[],
+            $8::bigint[], $9::text[], $10::bigint[], $11::text[], $12::text[])
+        """,
+        Texts(messages.Select(m => m.ConversationId)),
+        Longs(messages.Select(m => m.Seq)),
+        Texts(messages.Select(m => m.Id)),
+        Texts(messages.Select(m => m.SenderId)),
+        Texts(messages.Select(m => m.ClientMsgId)),
+        Texts(messages.Select(m => m.Text)),
+        Longs(messages.Select(m => m.CreatedAt)),
+        NullableLongs(messages.Select(m => m.ReplyToSeq)),
+        NullableTexts(messages.Select(m => m.ForwardedFromSenderId)),
+        NullableLongs(messages.Select(m => m.ForwardedFromCreatedAt)),
+        NullableTexts(messages.Select(m => m.Mentions)),
+        NullableTexts(messages.Select(m => m.AttachmentId)));
+
+    private static NpgsqlParameter NullableTexts(IEnumerable<string?> values) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = values.ToArray() };
+
+    private static NpgsqlParameter NullableLongs(IEnumerable<long?> values) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint, Value = values.ToArray() };
 
     private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
     {

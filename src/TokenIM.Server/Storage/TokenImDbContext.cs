@@ -24,6 +24,14 @@ internal abstract class TokenImDbContext(DbContextOptions options) : DbContext(o
 
     public DbSet<UserConversationEntity> UserConversations => Set<UserConversationEntity>();
 
+    public DbSet<ReactionEntity> Reactions => Set<ReactionEntity>();
+
+    public DbSet<HiddenMessageEntity> HiddenMessages => Set<HiddenMessageEntity>();
+
+    public DbSet<AttachmentEntity> Attachments => Set<AttachmentEntity>();
+
+    public DbSet<BlockEntity> Blocks => Set<BlockEntity>();
+
     public DbSet<WebhookEndpointEntity> WebhookEndpoints => Set<WebhookEndpointEntity>();
 
     public DbSet<WebhookEventEntity> WebhookEvents => Set<WebhookEventEntity>();
@@ -114,6 +122,15 @@ internal abstract class TokenImDbContext(DbContextOptions options) : DbContext(o
                 e.HasIndex(m => new { m.ConversationId, m.Id }).IsUnique();
             e.HasIndex(m => new { m.ConversationId, m.SenderId, m.ClientMsgId }).IsUnique();
             e.Property(m => m.ClientMsgId).HasMaxLength(64);
+            // The change feed (GET …/changes) is a range scan of it; only changed messages are in it, so a send
+            // pays nothing for it.
+            e.HasIndex(m => new { m.ConversationId, m.ChangeSeq }).HasFilter("\"ChangeSeq\" > 0");
+            // The mention count reads only messages that mention someone, and a file's cleanup asks whether a
+            // message carries it: both indexes hold those messages alone.
+            e.HasIndex(m => new { m.ConversationId, m.Seq }, "IX_messages_mentions").HasFilter("\"Mentions\" IS NOT NULL");
+            e.HasIndex(m => new { m.ConversationId, m.AttachmentId }).HasFilter("\"AttachmentId\" IS NOT NULL");
+            e.Property(m => m.Mentions).HasMaxLength(2048);
+            e.Property(m => m.AttachmentId).HasMaxLength(64);
             e.HasOne<ConversationEntity>().WithMany().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -123,6 +140,7 @@ internal abstract class TokenImDbContext(DbContextOptions options) : DbContext(o
             e.HasKey(u => new { u.UserId, u.ConversationId });
         });
 
+        FeatureModel.Configure(modelBuilder);
         WebhookModel.Configure(modelBuilder);
     }
 }

@@ -26,7 +26,64 @@ export interface Message {
   clientMsgId: string
   text: string
   createdAt: string
+  /** The conversation's change counter at this message's latest change (edit, recall, reaction); absent: never changed. */
+  changeSeq?: number
+  editedAt?: string
+  /** A tombstone: text, attachment, reply, mentions and reactions are gone; the seq stays. */
+  recalled?: boolean
+  recalledAt?: string
+  recalledBy?: string
+  replyTo?: MessageReply
+  forwardedFrom?: { senderId: string; createdAt: string }
+  mentions?: string[]
+  mentionsAll?: boolean
+  reactions?: Reaction[]
+  attachment?: Attachment
+  /** The caller deleted it for themselves: show nothing. */
+  hidden?: boolean
 }
+
+export interface MessageReply {
+  messageId: string
+  seq: number
+  senderId: string
+  /** At most 100 characters; empty when recalled. */
+  text: string
+  recalled?: boolean
+  attachmentName?: string
+}
+
+/** The reactions a message may get, in picker order. */
+export const REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏', '🎉', '🔥'] as const
+
+export interface Reaction {
+  emoji: string
+  count: number
+  /** Earliest first, at most 20. */
+  userIds: string[]
+}
+
+export interface Attachment {
+  id: string
+  name: string
+  /** Sniffed from the content by the server. */
+  contentType: string
+  size: number
+  width?: number
+  height?: number
+  thumbnail?: boolean
+}
+
+export interface AttachmentLink { url: string; expiresAt: string }
+
+/** The fields of a send beside clientMsgId and text. */
+export interface SendOptions {
+  replyToId?: string
+  forwardOf?: { conversationId: string; messageId: string }
+  attachmentId?: string
+}
+
+export interface ConversationSettings { muted?: boolean; pinned?: boolean; archived?: boolean }
 
 export interface Conversation {
   id: string
@@ -40,6 +97,13 @@ export interface Conversation {
   updatedAt: string
   createdAt: string
   role: Role
+  /** Edits, recalls and reaction changes so far; fetch changes above what you hold. */
+  lastChangeSeq: number
+  /** Unread messages that mention the caller (by name or @all). */
+  mentionCount: number
+  muted: boolean
+  pinned: boolean
+  archived: boolean
 }
 
 export interface Member {
@@ -81,13 +145,18 @@ export interface MessageFrame { op: 'message'; message: Message }
 export interface AckFrame {
   op: 'ack'; re?: string; conversationId: string; clientMsgId: string; messageId: string; seq: number; createdAt: string
 }
-export interface SyncedFrame { op: 'synced'; re?: string; conversationId: string; messages: Message[]; hasMore: boolean }
+export interface SyncedFrame {
+  op: 'synced'; re?: string; conversationId: string; messages: Message[]; hasMore: boolean
+  changes?: Message[]; hasMoreChanges?: boolean
+}
+export interface ChangedFrame { op: 'changed'; message: Message }
+export interface HiddenFrame { op: 'hidden'; conversationId: string; messageId: string; seq: number }
 export interface ReceiptFrame { op: 'receipt'; conversationId: string; userId: string; seq: number }
 export interface TypingFrame { op: 'typing'; conversationId: string; userId: string }
 export interface PresenceFrame { op: 'presence'; userId: string; online: boolean; lastSeenAt?: string }
 export interface ConversationFrame {
   op: 'conversation'
-  event: 'created' | 'updated' | 'member_added' | 'member_removed'
+  event: 'created' | 'updated' | 'member_added' | 'member_removed' | 'settings_changed'
   conversation: Conversation
 }
 export interface ErrorFrame {
@@ -98,4 +167,4 @@ export interface PongFrame { op: 'pong'; re?: string }
 
 export type ServerFrame =
   | ReadyFrame | MessageFrame | AckFrame | SyncedFrame | ReceiptFrame | TypingFrame | PresenceFrame
-  | ConversationFrame | ErrorFrame | OkFrame | PongFrame
+  | ConversationFrame | ErrorFrame | OkFrame | PongFrame | ChangedFrame | HiddenFrame

@@ -55,6 +55,81 @@ namespace TokenIM.Server.Storage.Migrations.Postgres
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("TokenIM.Server.Storage.AttachmentEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("BlobKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("ConversationId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("Height")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("MessageSeq")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ThumbnailKey")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<string>("UploaderId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int?>("Width")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BlobKey");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("ConversationId", "MessageSeq");
+
+                    b.ToTable("attachments", (string)null);
+                });
+
+            modelBuilder.Entity("TokenIM.Server.Storage.BlockEntity", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("BlockedUserId")
+                        .HasColumnType("text");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("UserId", "BlockedUserId");
+
+                    b.ToTable("blocks", (string)null);
+                });
+
             modelBuilder.Entity("TokenIM.Server.Storage.ConversationEntity", b =>
                 {
                     b.Property<string>("Id")
@@ -65,6 +140,9 @@ namespace TokenIM.Server.Storage.Migrations.Postgres
 
                     b.Property<string>("DirectKey")
                         .HasColumnType("text");
+
+                    b.Property<long>("LastChangeSeq")
+                        .HasColumnType("bigint");
 
                     b.Property<long>("LastSeq")
                         .HasColumnType("bigint");
@@ -92,6 +170,22 @@ namespace TokenIM.Server.Storage.Migrations.Postgres
                     b.ToTable("conversations", (string)null);
                 });
 
+            modelBuilder.Entity("TokenIM.Server.Storage.HiddenMessageEntity", b =>
+                {
+                    b.Property<string>("ConversationId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("text");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ConversationId", "UserId", "Seq");
+
+                    b.ToTable("hidden_messages", (string)null);
+                });
+
             modelBuilder.Entity("TokenIM.Server.Storage.MemberEntity", b =>
                 {
                     b.Property<string>("ConversationId")
@@ -100,7 +194,16 @@ namespace TokenIM.Server.Storage.Migrations.Postgres
                     b.Property<string>("UserId")
                         .HasColumnType("text");
 
+                    b.Property<long?>("ArchivedAt")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("JoinedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("Muted")
+                        .HasColumnType("boolean");
+
+                    b.Property<long?>("PinnedAt")
                         .HasColumnType("bigint");
 
                     b.Property<long>("ReadSeq")
@@ -126,6 +229,13 @@ namespace TokenIM.Server.Storage.Migrations.Postgres
                     b.Property<long>("Seq")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("AttachmentId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("ChangeSeq")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("ClientMsgId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -134,9 +244,31 @@ namespace TokenIM.Server.Storage.Migrations.Postgres
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<long?>("EditedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("ForwardedFromCreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ForwardedFromSenderId")
+                        .HasColumnType("text");
+
                     b.Property<string>("Id")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("Mentions")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.Property<long?>("RecalledAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("RecalledBy")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("ReplyToSeq")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("SenderId")
                         .IsRequired()
@@ -148,13 +280,45 @@ namespace TokenIM.Server.Storage.Migrations.Postgres
 
                     b.HasKey("ConversationId", "Seq");
 
+                    b.HasIndex("ConversationId", "AttachmentId")
+                        .HasFilter("\"AttachmentId\" IS NOT NULL");
+
+                    b.HasIndex("ConversationId", "ChangeSeq")
+                        .HasFilter("\"ChangeSeq\" > 0");
+
                     b.HasIndex("ConversationId", "Id")
                         .IsUnique();
 
                     b.HasIndex("ConversationId", "SenderId", "ClientMsgId")
                         .IsUnique();
 
+                    b.HasIndex(new[] { "ConversationId", "Seq" }, "IX_messages_mentions")
+                        .HasFilter("\"Mentions\" IS NOT NULL");
+
                     b.ToTable("messages", (string)null);
+                });
+
+            modelBuilder.Entity("TokenIM.Server.Storage.ReactionEntity", b =>
+                {
+                    b.Property<string>("ConversationId")
+                        .HasColumnType("text");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Emoji")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("text");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ConversationId", "Seq", "Emoji", "UserId");
+
+                    b.ToTable("reactions", (string)null);
                 });
 
             modelBuilder.Entity("TokenIM.Server.Storage.RefreshTokenEntity", b =>
@@ -447,6 +611,24 @@ namespace TokenIM.Server.Storage.Migrations.Postgres
                     b.ToTable("webhook_leases", (string)null);
                 });
 
+            modelBuilder.Entity("TokenIM.Server.Storage.AttachmentEntity", b =>
+                {
+                    b.HasOne("TokenIM.Server.Storage.ConversationEntity", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TokenIM.Server.Storage.HiddenMessageEntity", b =>
+                {
+                    b.HasOne("TokenIM.Server.Storage.ConversationEntity", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("TokenIM.Server.Storage.MemberEntity", b =>
                 {
                     b.HasOne("TokenIM.Server.Storage.ConversationEntity", null)
@@ -457,6 +639,15 @@ namespace TokenIM.Server.Storage.Migrations.Postgres
                 });
 
             modelBuilder.Entity("TokenIM.Server.Storage.MessageEntity", b =>
+                {
+                    b.HasOne("TokenIM.Server.Storage.ConversationEntity", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TokenIM.Server.Storage.ReactionEntity", b =>
                 {
                     b.HasOne("TokenIM.Server.Storage.ConversationEntity", null)
                         .WithMany()

@@ -50,6 +50,81 @@ namespace TokenIM.Server.Storage.Migrations.Sqlite
                     b.ToTable("api_keys", (string)null);
                 });
 
+            modelBuilder.Entity("TokenIM.Server.Storage.AttachmentEntity", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BlobKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConversationId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Height")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MessageSeq")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ThumbnailKey")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UploaderId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Width")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BlobKey");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("ConversationId", "MessageSeq");
+
+                    b.ToTable("attachments", (string)null);
+                });
+
+            modelBuilder.Entity("TokenIM.Server.Storage.BlockEntity", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BlockedUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserId", "BlockedUserId");
+
+                    b.ToTable("blocks", (string)null);
+                });
+
             modelBuilder.Entity("TokenIM.Server.Storage.ConversationEntity", b =>
                 {
                     b.Property<string>("Id")
@@ -60,6 +135,9 @@ namespace TokenIM.Server.Storage.Migrations.Sqlite
 
                     b.Property<string>("DirectKey")
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("LastChangeSeq")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("LastSeq")
                         .HasColumnType("INTEGER");
@@ -87,6 +165,22 @@ namespace TokenIM.Server.Storage.Migrations.Sqlite
                     b.ToTable("conversations", (string)null);
                 });
 
+            modelBuilder.Entity("TokenIM.Server.Storage.HiddenMessageEntity", b =>
+                {
+                    b.Property<string>("ConversationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ConversationId", "UserId", "Seq");
+
+                    b.ToTable("hidden_messages", (string)null);
+                });
+
             modelBuilder.Entity("TokenIM.Server.Storage.MemberEntity", b =>
                 {
                     b.Property<string>("ConversationId")
@@ -95,7 +189,16 @@ namespace TokenIM.Server.Storage.Migrations.Sqlite
                     b.Property<string>("UserId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ArchivedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("JoinedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Muted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PinnedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("ReadSeq")
@@ -121,6 +224,13 @@ namespace TokenIM.Server.Storage.Migrations.Sqlite
                     b.Property<long>("Seq")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("AttachmentId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ChangeSeq")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ClientMsgId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -129,8 +239,30 @@ namespace TokenIM.Server.Storage.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("EditedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ForwardedFromCreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ForwardedFromSenderId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("Mentions")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RecalledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RecalledBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ReplyToSeq")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("SenderId")
                         .IsRequired()
@@ -145,10 +277,42 @@ namespace TokenIM.Server.Storage.Migrations.Sqlite
                     b.HasIndex("Id")
                         .IsUnique();
 
+                    b.HasIndex("ConversationId", "AttachmentId")
+                        .HasFilter("\"AttachmentId\" IS NOT NULL");
+
+                    b.HasIndex("ConversationId", "ChangeSeq")
+                        .HasFilter("\"ChangeSeq\" > 0");
+
                     b.HasIndex("ConversationId", "SenderId", "ClientMsgId")
                         .IsUnique();
 
+                    b.HasIndex(new[] { "ConversationId", "Seq" }, "IX_messages_mentions")
+                        .HasFilter("\"Mentions\" IS NOT NULL");
+
                     b.ToTable("messages", (string)null);
+                });
+
+            modelBuilder.Entity("TokenIM.Server.Storage.ReactionEntity", b =>
+                {
+                    b.Property<string>("ConversationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Emoji")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ConversationId", "Seq", "Emoji", "UserId");
+
+                    b.ToTable("reactions", (string)null);
                 });
 
             modelBuilder.Entity("TokenIM.Server.Storage.RefreshTokenEntity", b =>
@@ -438,6 +602,24 @@ namespace TokenIM.Server.Storage.Migrations.Sqlite
                     b.ToTable("webhook_leases", (string)null);
                 });
 
+            modelBuilder.Entity("TokenIM.Server.Storage.AttachmentEntity", b =>
+                {
+                    b.HasOne("TokenIM.Server.Storage.ConversationEntity", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TokenIM.Server.Storage.HiddenMessageEntity", b =>
+                {
+                    b.HasOne("TokenIM.Server.Storage.ConversationEntity", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("TokenIM.Server.Storage.MemberEntity", b =>
                 {
                     b.HasOne("TokenIM.Server.Storage.ConversationEntity", null)
@@ -454,6 +636,15 @@ namespace TokenIM.Server.Storage.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("TokenIM.Server.Storage.MessageEntity", b =>
+                {
+                    b.HasOne("TokenIM.Server.Storage.ConversationEntity", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TokenIM.Server.Storage.ReactionEntity", b =>
                 {
                     b.HasOne("TokenIM.Server.Storage.ConversationEntity", null)
                         .WithMany()
