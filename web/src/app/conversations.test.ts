@@ -4,7 +4,8 @@ import { isOwnRemoval, mergeConversations, sortByActivity, withMessage, withRead
 
 const conv = (id: string, updatedAt: string, over: Partial<Conversation> = {}): Conversation => ({
   id, type: 'group', title: id, memberIds: ['alice', 'bob'], lastSeq: 3, readSeq: 1, unreadCount: 2,
-  updatedAt, createdAt: updatedAt, role: 'member', ...over,
+  updatedAt, createdAt: updatedAt, role: 'member', lastChangeSeq: 0, mentionCount: 0, muted: false, pinned: false,
+  archived: false, ...over,
 })
 const msg = (seq: number, senderId: string, createdAt: string): Message => ({
   id: `m${seq}`, conversationId: 'c', seq, senderId, clientMsgId: `k${seq}`, text: 'hi', createdAt,

@@ -25,6 +25,7 @@ const msg = (seq: number, text = `t${seq}`): Message => ({
 const conv = (lastSeq: number): Conversation => ({
   id: 'c1', type: 'direct', memberIds: ['alice', 'bob'], lastSeq, readSeq: 0, unreadCount: lastSeq,
   updatedAt: '2026-11-27T10:00:00.000Z', createdAt: '2026-11-27T10:00:00.000Z', role: 'member',
+  lastChangeSeq: 0, mentionCount: 0, muted: false, pinned: false, archived: false,
 })
 
 async function setup(lastSeq: () => number, handlers: Omit<RealtimeHandlers, 'message'> = {}) {
