@@ -30,6 +30,10 @@ internal static class ChatMapping
         };
     }
 
+    /// <summary>A new message as its live event and ack show it: the row plus what the send's checks read (reply preview, file).</summary>
+    public static MessageDto ToDto(this MessageEntity m, MessageExtras? extras) =>
+        extras is null ? m.ToDto() : m.ToDto() with { ReplyTo = extras.ReplyPreview, Attachment = extras.Attachment };
+
     public static MemberDto ToDto(this MemberEntity m) => new(m.UserId, m.Role, Time(m.JoinedAt), m.ReadSeq);
 
     public static ConversationDto ToDto(this ConversationView view)

@@ -25,6 +25,8 @@ internal static class ChatServiceCollectionExtensions
         services.AddScoped<MembershipService>();
         services.AddScoped<ServerConversationService>();
         // Stateless over singletons: the gateway calls it without a request scope.
+        services.AddSingleton<SendExtras>();
+        services.AddSingleton<MessageViews>();
         services.AddSingleton<MessageService>();
         return services;
     }

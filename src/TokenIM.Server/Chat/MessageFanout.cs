@@ -36,7 +36,7 @@ internal sealed partial class MessageFanout(IConversationStore store, ChatEvents
                 {
                     if (result.Status == AppendStatus.Created
                         && await store.GetRosterAsync(send.ConversationId, CancellationToken.None) is { } roster)
-                        await events.MessageCreatedAsync(result.Message!.ToDto(), roster.MemberIds, send.OriginConnectionId);
+                        await events.MessageCreatedAsync(result.Message!.ToDto(send.Extras), roster.MemberIds, send.OriginConnectionId);
 
                     complete();
                     completed++;

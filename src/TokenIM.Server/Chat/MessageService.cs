@@ -5,7 +5,8 @@ using TokenIM.Server.Storage;
 namespace TokenIM.Server.Chat;
 
 /// <summary>Sending (through the group-commit writer), reading history and moving read markers, for REST and the socket alike.</summary>
-internal sealed class MessageService(IChatStore store, MessageWriter writer, SendThrottle throttle, ChatEvents events, BeforeSendHook hook)
+internal sealed class MessageService(
+    IChatStore store, MessageWriter writer, SendThrottle throttle, ChatEvents events, BeforeSendHook hook, SendExtras extras, MessageViews views)
 {
     // Null when no hook is configured: then a send pays one null check for it.
     private readonly BeforeSendHook? _hook = hook.IsConfigured ? hook : null;
@@ -37,17 +38,13 @@ internal sealed class MessageService(IChatStore store, MessageWriter writer, Sen
     {
         if (await store.GetRosterAsync(conversationId, cancellationToken) is not { } roster || !roster.Contains(userId))
             return ChatFailures.ConversationNotFound;
-        var errors = new Dictionary<string, string[]>();
-        if (ChatRules.CheckClientMsgId(request.ClientMsgId) is { } idError)
-            errors["clientMsgId"] = [idError];
-        if (ChatRules.CheckText(request.Text) is { } textError)
-            errors["text"] = [textError];
-        if (errors.Count > 0)
-            return Failure.Validation(errors);
+        var resolved = await extras.ResolveAsync(userId, conversationId, request, roster, cancellationToken);
+        if (!resolved.IsSuccess)
+            return resolved.Error!;
         if (await throttle.TryAcquireAsync(userId) is { } wait)
             return Failure.RateLimited(wait);
 
-        var text = request.Text!;
+        var (text, sendExtras) = resolved.Value!;
         if (_hook is not null)
         {
             // Awaited before queueing: a socket awaits this method before reading its next frame, so its sends
@@ -60,9 +57,10 @@ internal sealed class MessageService(IChatStore store, MessageWriter writer, Sen
 
         var send = new AppendRequest(
             conversationId, userId, request.ClientMsgId!, text, ChatRules.NewId(), originConnectionId,
-            onCommitted is null ? null : result => onCommitted(result is null ? default(Result<(MessageDto Message, bool Created)>?) : ToResult(result)));
+            onCommitted is null ? null : result => onCommitted(result is null ? default(Result<(MessageDto Message, bool Created)>?) : ToResult(result, sendExtras)),
+            sendExtras);
         var committed = await writer.QueueAsync(send, cancellationToken);
-        return CompleteAsync(committed);
+        return CompleteAsync(committed, sendExtras);
     }
 
     /// <summary>
@@ -92,8 +90,9 @@ internal sealed class MessageService(IChatStore store, MessageWriter writer, Sen
         var fromHighEnd = afterSeq is null;
         // One row more than the page tells whether more lie beyond it, without a count.
         var rows = await store.GetMessagesAsync(conversationId, afterSeq, beforeSeq, take + 1, fromHighEnd, cancellationToken);
-        var page = rows.Take(take).Select(m => m.ToDto());
-        return new MessagePage([.. fromHighEnd ? page.Reverse() : page], rows.Count > take);
+        var page = rows.Take(take);
+        var dtos = await views.ToDtosAsync(userId, conversationId, [.. fromHighEnd ? page.Reverse() : page], cancellationToken);
+        return new MessagePage(dtos, rows.Count > take);
     }
 
     /// <summary>
@@ -114,11 +113,12 @@ internal sealed class MessageService(IChatStore store, MessageWriter writer, Sen
         return Outcome.Ok;
     }
 
-    private static async Task<Result<(MessageDto Message, bool Created)>> CompleteAsync(Task<AppendResult> committed) => ToResult(await committed);
+    private static async Task<Result<(MessageDto Message, bool Created)>> CompleteAsync(Task<AppendResult> committed, MessageExtras? extras) =>
+        ToResult(await committed, extras);
 
-    private static Result<(MessageDto Message, bool Created)> ToResult(AppendResult result) => result.Status switch
+    private static Result<(MessageDto Message, bool Created)> ToResult(AppendResult result, MessageExtras? extras) => result.Status switch
     {
-        AppendStatus.Created => (result.Message!.ToDto(), true),
+        AppendStatus.Created => (result.Message!.ToDto(extras), true),
         AppendStatus.Duplicate => (result.Message!.ToDto(), false),
         AppendStatus.Unavailable => ChatFailures.StoreUnavailable,
         // The sender left between the first check and the commit.

@@ -152,14 +152,17 @@ internal sealed record AppendRequest(
 /// <summary>
 /// The optional columns of a new message, checked by the domain before it is queued: the quoted seq (same
 /// conversation), the forwarded original's sender and time, the mentions (see <see cref="MessageEntity.Mentions"/>)
-/// and the attachment id (of the same conversation).
+/// and the attachment id (of the same conversation). <c>ReplyPreview</c> and <c>Attachment</c> are not stored: they
+/// are what the live event and the ack show of the quoted message and the file, read while checking the send.
 /// </summary>
 internal sealed record MessageExtras(
     long? ReplyToSeq = null,
     string? ForwardedFromSenderId = null,
     long? ForwardedFromCreatedAt = null,
     string? Mentions = null,
-    string? AttachmentId = null);
+    string? AttachmentId = null,
+    Protocol.Rest.MessageReplyDto? ReplyPreview = null,
+    Protocol.Rest.AttachmentDto? Attachment = null);
 
 /// <summary>
 /// The stage after the commit: it gets every committed batch, in commit order, publishes what it must, and then calls
