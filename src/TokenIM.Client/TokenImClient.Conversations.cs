@@ -139,9 +139,25 @@ public sealed partial class TokenImClient
     /// <param name="clientMsgId">1–64 printable ASCII characters; null for a new random one (then a retry cannot be matched).</param>
     /// <param name="cancellationToken">Cancels the request (the message may still have been stored).</param>
     public Task<MessageDto> SendMessageAsync(string conversationId, string text, string? clientMsgId = null, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, $"conversations/{Segment(conversationId)}/messages",
-            Json(new SendMessageRequest(clientMsgId ?? NewClientMsgId(), text), ProtocolJsonContext.Wire.SendMessageRequest),
+        SendMessageAsync(conversationId, new SendMessageRequest(clientMsgId, text), cancellationToken);
+
+    /// <summary>
+    /// Sends a message with any of the send's fields: a reply (<see cref="SendMessageRequest.ReplyToId"/>), a forward
+    /// (<see cref="SendMessageRequest.ForwardOf"/>, without text), a file (<see cref="SendMessageRequest.AttachmentId"/>,
+    /// the text then optional). A null <see cref="SendMessageRequest.ClientMsgId"/> gets a new one. Further refusals:
+    /// <c>message_not_found</c>, <c>message_recalled</c>, <c>attachment_not_found</c>, <c>attachment_in_use</c>,
+    /// <c>blocked_by_user</c>.
+    /// </summary>
+    /// <param name="conversationId">The conversation.</param>
+    /// <param name="request">The send.</param>
+    /// <param name="cancellationToken">Cancels the request (the message may still have been stored).</param>
+    public Task<MessageDto> SendMessageAsync(string conversationId, SendMessageRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return SendAsync(HttpMethod.Post, $"conversations/{Segment(conversationId)}/messages",
+            Json(request with { ClientMsgId = request.ClientMsgId ?? NewClientMsgId() }, ProtocolJsonContext.Wire.SendMessageRequest),
             ProtocolJsonContext.Wire.MessageDto, cancellationToken);
+    }
 
     /// <summary>
     /// Moves the caller's read marker forward to <paramref name="seq"/> (<c>POST /conversations/{id}/read</c>); a lower

@@ -7,13 +7,16 @@ namespace TokenIM.Client.Realtime;
 public sealed partial class TokenImRealtimeClient
 {
     /// <summary>A send not yet acknowledged; it keeps its clientMsgId across every resend.</summary>
-    private sealed class PendingSend(string conversationId, string clientMsgId, string text)
+    private sealed class PendingSend(string conversationId, string clientMsgId, string text, SendMessageRequest? extras = null)
     {
         public string ConversationId { get; } = conversationId;
 
         public string ClientMsgId { get; } = clientMsgId;
 
         public string Text { get; } = text;
+
+        /// <summary>The reply, forward and attachment fields of the send, when it has any.</summary>
+        public SendMessageRequest? Extras { get; } = extras;
 
         /// <summary>The <c>id</c> of its latest <c>send</c> frame, to match an <c>error</c> reply.</summary>
         public string? RequestId { get; set; }
@@ -31,7 +34,9 @@ public sealed partial class TokenImRealtimeClient
         send.RequestId = NextId();
         _sendsByRequest[send.RequestId] = send;
         // A refused write means the socket is ending: the send stays pending and goes out after the next ready.
-        connection.TrySend(Frames.Encode(new SendFrame(send.RequestId, send.ConversationId, send.ClientMsgId, send.Text),
+        var extras = send.Extras;
+        connection.TrySend(Frames.Encode(
+            new SendFrame(send.RequestId, send.ConversationId, send.ClientMsgId, send.Text, extras?.ReplyToId, extras?.ForwardOf, extras?.AttachmentId),
             ProtocolJsonContext.Wire.SendFrame));
     }
 

@@ -198,11 +198,28 @@ public sealed partial class TokenImRealtimeClient : IAsyncDisposable
     /// <param name="text">1–4,000 characters, at most 16 KiB of UTF-8, not only white space.</param>
     /// <param name="clientMsgId">The idempotency key; null for a new one. Reuse it to retry a send whose outcome is unknown.</param>
     /// <param name="cancellationToken">Stops waiting and stops resending; the message may still have been stored.</param>
-    public async Task<AckEvent> SendAsync(string conversationId, string text, string? clientMsgId = null, CancellationToken cancellationToken = default)
+    public Task<AckEvent> SendAsync(string conversationId, string text, string? clientMsgId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return SendAsync(conversationId, new SendMessageRequest(clientMsgId, text), cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends a message with any of the send's fields — a reply (<see cref="SendMessageRequest.ReplyToId"/>), a forward
+    /// (<see cref="SendMessageRequest.ForwardOf"/>), a file (<see cref="SendMessageRequest.AttachmentId"/>) — with the
+    /// same guarantees as <see cref="SendAsync(string, string, string?, CancellationToken)"/>. A null
+    /// <see cref="SendMessageRequest.ClientMsgId"/> gets a new one; a null text is sent as empty (allowed beside a file
+    /// or a forward).
+    /// </summary>
+    /// <param name="conversationId">The conversation.</param>
+    /// <param name="request">The send.</param>
+    /// <param name="cancellationToken">Stops waiting and stops resending; the message may still have been stored.</param>
+    public async Task<AckEvent> SendAsync(string conversationId, SendMessageRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(conversationId);
-        ArgumentNullException.ThrowIfNull(text);
-        var send = new PendingSend(conversationId, clientMsgId ?? TokenImClient.NewClientMsgId(), text);
+        ArgumentNullException.ThrowIfNull(request);
+        var plain = request.ReplyToId is null && request.ForwardOf is null && request.AttachmentId is null;
+        var send = new PendingSend(conversationId, request.ClientMsgId ?? TokenImClient.NewClientMsgId(), request.Text ?? "", plain ? null : request);
         lock (_lock)
         {
             ThrowIfFinalLocked();
