@@ -194,7 +194,7 @@ export class ChatStore extends ExternalStore<ChatState> {
       if (list?.some((p) => p.clientMsgId === m.clientMsgId))
         this.set({ outbox: { ...this.state.outbox, [m.conversationId]: list.filter((p) => p.clientMsgId !== m.clientMsgId) } })
     }
-    this.patchConversation(m.conversationId, (c) => withMessage(c, m, mine))
+    this.patchConversation(m.conversationId, (c) => withMessage(c, m, mine, this.state.me.id))
     if (!this.state.conversations.some((c) => c.id === m.conversationId))
       void this.rest.getConversation(m.conversationId).then((c) => this.applyConversations([c]), () => undefined)
     if (!mine && this.state.activeId === m.conversationId && document.visibilityState === 'visible') this.markRead(m.conversationId)
