@@ -37,6 +37,8 @@ export interface ChatState {
   peerReads: Record<string, Record<string, number>>
   /** The title of the open conversation the user just left or was removed from (shown instead of it). */
   goneTitle: string | null
+  /** Users the user has blocked (by id). */
+  blocked?: Record<string, boolean>
 }
 
 /** A snapshot store for `useSyncExternalStore`: every change makes a new snapshot object and tells the listeners. */

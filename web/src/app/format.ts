@@ -85,9 +85,9 @@ export function richText(text: string, mentionedNames: readonly string[], myName
     for (const match of part.text.matchAll(/@([a-z0-9._-]{1,32})/gi)) {
       const name = match[1]!.toLowerCase()
       const known = name === 'all' ? mentionsAll : names.has(name)
-      // Only at a word start: "mail@alice" is an address, not a mention.
+      // Not after a name character: "mail@alice" is an address; "你好@alice" is a mention.
       const before = match.index > 0 ? part.text[match.index - 1]! : ' '
-      if (!known || /[\p{L}\p{N}_]/u.test(before)) continue
+      if (!known || /[a-z0-9._-]/i.test(before)) continue
       if (match.index > last) out.push({ text: part.text.slice(last, match.index) })
       out.push({ text: match[0], mention: name === me || name === 'all' ? 'me' : 'other' })
       last = match.index + match[0].length
