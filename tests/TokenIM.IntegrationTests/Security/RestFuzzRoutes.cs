@@ -184,6 +184,9 @@ internal static class RestFuzzRoutes
                 new("text", JsonKind.String, Required: true, Check: Text),
             ],
             (w, _) => Members(("senderId", Literal(w.Fuzzer.Id)), ("clientMsgId", Literal(w.Unique("app-fuzz-"))), ("text", Literal("fuzz text from the app")))),
+        ["PATCH /api/v1/conversations/{id}/messages/{messageId}"] = new(
+            [new("text", JsonKind.String, Required: true, Check: Text)],
+            (_, _) => Members(("text", Literal("fuzz edited text")))),
         ["POST /api/v1/conversations/{id}/read"] = new(
             [new("seq", JsonKind.Integer, Required: true, CheckNumber: n => n is < 0 or > 1_000_000 ? false : null)],
             (_, _) => Members(("seq", "0"))),
@@ -197,6 +200,8 @@ internal static class RestFuzzRoutes
         ["GET /api/v1/conversations/{id}/messages afterSeq"] = Integer(0, long.MaxValue),
         ["GET /api/v1/conversations/{id}/messages beforeSeq"] = Integer(0, long.MaxValue),
         ["GET /api/v1/conversations/{id}/messages limit"] = Integer(1, 100),
+        ["GET /api/v1/conversations/{id}/changes afterChangeSeq"] = Integer(0, long.MaxValue),
+        ["GET /api/v1/conversations/{id}/changes limit"] = Integer(1, 100),
         ["GET /api/v1/server/webhooks/{id}/deliveries state"] = v => v.Length == 0 || v is "pending" or "delivered" or "dead" ? null : false,
         ["GET /api/v1/server/webhooks/{id}/deliveries limit"] = Integer(1, 100),
         ["GET /api/v1/server/webhooks/{id}/deliveries cursor"] = _ => null,
@@ -235,6 +240,9 @@ internal static class RestFuzzRoutes
         (_, "sessionId") => "no-such-session",
         (_, "externalId") => "no-such-external-id",
         (_, "deliveryId") => "dlv_no-such-delivery",
+        // No message in the fuzz world: a valid id of none, answered 404 message_not_found after the other checks.
+        (_, "messageId") => "no-such-message",
+        (_, "emoji") => "👍",
         _ when route.Contains(" /api/v1/server/conversations/", StringComparison.Ordinal) => parameter == "userId" ? world.Peer.Id : world.GroupId,
         _ when route.Contains(" /api/v1/server/", StringComparison.Ordinal) => world.Server.UserId,
         (_, "userId") => world.Peer.Id,

@@ -83,6 +83,16 @@ internal static class RestRouteTable
             new(s_post, $"{Conversations}/{id}/messages", new SendMessageRequest(w.Messages.First(m => m.ConversationId == id).ClientMsgId, "x"), NotFound),
         ])),
         new("POST /api/v1/conversations/{id}/read", true, (w, _) => OnEach(w, id => [new(s_post, $"{Conversations}/{id}/read", new ReadRequest(1), NotFound)])),
+        // Message changes: the victims' own message ids, so only membership stands between the attacker and them.
+        new("PATCH /api/v1/conversations/{id}/messages/{messageId}", true, (w, _) => OnEach(w, id =>
+            [new(s_patch, VictimMessage(w, id), new EditMessageRequest("pwned"), NotFound)])),
+        new("DELETE /api/v1/conversations/{id}/messages/{messageId}", true, (w, _) => OnEach(w, id => [new(s_delete, VictimMessage(w, id), null, NotFound)])),
+        new("POST /api/v1/conversations/{id}/messages/{messageId}/hide", true, (w, _) => OnEach(w, id => [new(s_post, $"{VictimMessage(w, id)}/hide", null, NotFound)])),
+        new("PUT /api/v1/conversations/{id}/messages/{messageId}/reactions/{emoji}", true, (w, _) => OnEach(w, id =>
+            [new(HttpMethod.Put, $"{VictimMessage(w, id)}/reactions/%F0%9F%91%8D", null, NotFound)])),
+        new("DELETE /api/v1/conversations/{id}/messages/{messageId}/reactions/{emoji}", true, (w, _) => OnEach(w, id =>
+            [new(s_delete, $"{VictimMessage(w, id)}/reactions/%F0%9F%91%8D", null, NotFound)])),
+        new("GET /api/v1/conversations/{id}/changes", true, (w, _) => OnEach(w, id => [new(s_get, $"{Conversations}/{id}/changes?afterChangeSeq=0&limit=100", null, NotFound)])),
 
         // Outside the conversation model.
         new("GET /api/v1/diagnostics", false, (_, _) => [new(s_get, "/api/v1/diagnostics?collect=true", null, null)]),
@@ -135,6 +145,9 @@ internal static class RestRouteTable
     private static ErrorCode ServerOnly => ErrorCode.InvalidApiKey;
 
     private static ErrorCode NotFound => ErrorCode.ConversationNotFound;
+
+    private static string VictimMessage(VictimWorld world, string conversationId) =>
+        $"{Conversations}/{conversationId}/messages/{world.Messages.First(m => m.ConversationId == conversationId).Id}";
 
     private static IEnumerable<Attempt> OnEach(VictimWorld world, Func<string, IEnumerable<Attempt>> attempts) =>
         world.Conversations.SelectMany(c => attempts(c.Id));
