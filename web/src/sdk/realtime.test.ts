@@ -200,3 +200,22 @@ describe('TokenImRealtime', () => {
     await rest.logout().catch(() => undefined)
   })
 })
+
+describe('TokenImRealtime changes', () => {
+  it('hands changed and hidden events to their handlers', async () => {
+    const changed: Message[] = []
+    const hidden: string[] = []
+    const { rt, sockets } = await setup(() => 0, { changed: (m) => changed.push(m), hidden: (f) => hidden.push(f.messageId) })
+    rt.start()
+    const s = sockets[0]!
+    s.open()
+    s.receive({ op: 'ready', userId: 'alice', sessionId: 's', serverTime: '' })
+
+    s.receive({ op: 'changed', message: { ...msg(1, 'edited'), changeSeq: 1 } })
+    s.receive({ op: 'hidden', conversationId: 'c1', messageId: 'm1', seq: 1 })
+
+    expect(changed.map((m) => [m.text, m.changeSeq])).toEqual([['edited', 1]])
+    expect(hidden).toEqual(['m1'])
+    rt.stop()
+  })
+})

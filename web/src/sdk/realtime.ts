@@ -3,7 +3,7 @@ import { TokenImApiError } from './errors'
 import { newClientMsgId } from './ids'
 import type { TokenImRest } from './rest'
 import { ConversationStream } from './stream'
-import type { Conversation, ConversationFrame, Message, PresenceFrame, ReceiptFrame, ServerFrame, SendOptions, SyncedFrame, TypingFrame } from './types'
+import type { Conversation, ConversationFrame, HiddenFrame, Message, PresenceFrame, ReceiptFrame, ServerFrame, SendOptions, SyncedFrame, TypingFrame } from './types'
 
 /** The part of the browser WebSocket the client uses (a test passes a fake). */
 export interface WebSocketLike {
@@ -36,6 +36,10 @@ export interface RealtimeHandlers {
   receipt?: (frame: ReceiptFrame) => void
   typing?: (frame: TypingFrame) => void
   presence?: (frame: PresenceFrame) => void
+  /** A message was edited, recalled or its reactions changed; run it through a `ChangeCursor` (changes.ts) to spot gaps. */
+  changed?: (message: Message) => void
+  /** You deleted a message for yourself on another device. */
+  hidden?: (frame: HiddenFrame) => void
   state?: (state: ConnectionState) => void
   /** A send the server refused for good (validation, not a member); it is no longer retried. */
   sendFailed?: (send: PendingSend, error: TokenImApiError) => void
@@ -294,6 +298,12 @@ export class TokenImRealtime {
         break
       case 'presence':
         this.handlers.presence?.(frame)
+        break
+      case 'changed':
+        this.handlers.changed?.(frame.message)
+        break
+      case 'hidden':
+        this.handlers.hidden?.(frame)
         break
       default:
         break

@@ -127,6 +127,12 @@ export interface MessagePage {
   hasMore: boolean
 }
 
+/** `GET /conversations/{id}/changes`: each changed message once, at its latest change, ascending by `changeSeq`. */
+export interface ChangePage {
+  messages: Message[]
+  hasMore: boolean
+}
+
 /** Problem Details (RFC 9457) as the server writes it. */
 export interface ProblemDetails {
   type?: string
