@@ -12,6 +12,7 @@ internal static class ChatServiceCollectionExtensions
         services.AddSingleton<IChatStore>(sp => sp.GetRequiredService<EfChatStore>());
         services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<EfChatStore>());
         services.AddSingleton<IMessageStore>(sp => sp.GetRequiredService<EfChatStore>());
+        services.AddSingleton<ISearchStore>(sp => sp.GetRequiredService<EfChatStore>());
         // The fan-out is registered before the writer so that it stops after it: every committed batch gets published.
         services.AddSingleton<MessageFanout>();
         services.AddSingleton<IMessageCommitObserver>(sp => sp.GetRequiredService<MessageFanout>());
@@ -28,6 +29,7 @@ internal static class ChatServiceCollectionExtensions
         services.AddSingleton<SendExtras>();
         services.AddSingleton<MessageViews>();
         services.AddSingleton<MessageService>();
+        services.AddSingleton<SearchService>();
         return services;
     }
 }
