@@ -26,6 +26,13 @@ public abstract class SearchFixture : IAsyncLifetime
         return client;
     }
 
+    /// <summary>
+    /// Indexes every message stored so far (SQLite indexes new messages in the background; PostgreSQL at once), so a
+    /// search that follows sees them: the tests never wait for the indexer's timer.
+    /// </summary>
+    internal Task CatchUpAsync() =>
+        Factory.Services.GetRequiredService<SearchIndexer>().CatchUpAsync(TestContext.Current.CancellationToken);
+
     /// <summary>Changes rows of a conversation directly on its shard: what the edit, recall and "delete for me" routes write.</summary>
     internal async Task OnShardAsync(string conversationId, Func<TokenImDbContext, Task> change)
     {

@@ -189,6 +189,11 @@ export class TokenImRest {
     return this.call('POST', `/conversations/${encodeURIComponent(id)}/read`, { seq })
   }
 
+  /** An authorized call for the feature modules (`search.ts`, …): refreshed once on an expired token like every method here. */
+  request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.call(method, path, body)
+  }
+
   // ---- plumbing ----
 
   private async signIn(path: string, body: Record<string, unknown>): Promise<TokenResponse> {
