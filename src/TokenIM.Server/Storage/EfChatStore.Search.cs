@@ -37,6 +37,9 @@ internal sealed partial class EfChatStore : ISearchStore
         var indexed = TextRules.CountRunes(text) >= IndexedQueryLength;
         // {0} the pattern, {1} the user, {2}-{4} the position, {5} the page size, {6} the conversation.
         var pattern = indexed && !postgres ? FtsPhrase(text) : LikePattern(text);
+        object[] parameters = [pattern, userId, after.CreatedAt, after.ConversationId, after.Seq, take, conversationId ?? ""];
+        if (postgres && !indexed && conversationId is null)
+            return await db.Messages.FromSqlRaw(PostgresScanSql, parameters).AsNoTracking().ToListAsync(cancellationToken);
         var sql = new StringBuilder("SELECT m.* FROM ");
         if (conversationId is not null || indexed)
             sql.Append("\"messages\" AS m WHERE ");
@@ -61,9 +64,26 @@ internal sealed partial class EfChatStore : ISearchStore
             ORDER BY m."CreatedAt" DESC, m."ConversationId" DESC, m."Seq" DESC
             LIMIT {5}
             """);
-        object[] parameters = [pattern, userId, after.CreatedAt, after.ConversationId, after.Seq, take, conversationId ?? ""];
         return await db.Messages.FromSqlRaw(sql.ToString(), parameters).AsNoTracking().ToListAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// The scan on PostgreSQL, one conversation at a time: as a plain join the planner read every partition in full
+    /// (it cannot prune hash partitions by a joined value; 190 ms at 200,000 messages), while a lateral subquery per
+    /// membership is pruned to one partition and reads that conversation through the primary key.
+    /// </summary>
+    private const string PostgresScanSql = """
+        SELECT m.* FROM "members" AS me CROSS JOIN LATERAL (
+            SELECT x.* FROM "messages" AS x
+            WHERE x."ConversationId" = me."ConversationId" AND x."Text" ILIKE {0} AND x."RecalledAt" IS NULL
+            AND NOT EXISTS (SELECT 1 FROM "hidden_messages" AS h WHERE h."ConversationId" = x."ConversationId" AND h."UserId" = {1} AND h."Seq" = x."Seq")
+            AND (x."CreatedAt", x."ConversationId", x."Seq") < ({2}, {3}, {4})
+            ORDER BY x."CreatedAt" DESC, x."Seq" DESC
+            LIMIT {5}) AS m
+        WHERE me."UserId" = {1}
+        ORDER BY m."CreatedAt" DESC, m."ConversationId" DESC, m."Seq" DESC
+        LIMIT {5}
+        """;
 
     /// <summary>One FTS5 phrase: with the trigram tokenizer, a substring match. Quotes are doubled, so nothing in it is syntax.</summary>
     private static string FtsPhrase(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
