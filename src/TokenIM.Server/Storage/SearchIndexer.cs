@@ -49,6 +49,12 @@ internal sealed partial class SearchIndexer(StoreShards shards, IOptions<TokenIm
     private async Task<int> IndexBatchAsync(CancellationToken cancellationToken)
     {
         await using var db = shards.All[0].Create();
+        // A plain read first: an idle server never takes the write lock for nothing.
+        var behind = await db.Database.SqlQueryRaw<long>(
+            """SELECT (SELECT coalesce(max(rowid), 0) FROM "messages") - (SELECT "LastRowId" FROM "search_progress") AS "Value" """)
+            .SingleAsync(cancellationToken);
+        if (behind <= 0)
+            return 0;
         // IMMEDIATE (Microsoft.Data.Sqlite's default): the mark is read under the write lock, so two runs never index one row twice.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var connection = db.Database.GetDbConnection();
