@@ -13,6 +13,7 @@ internal static class ChatServiceCollectionExtensions
         services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<EfChatStore>());
         services.AddSingleton<IMessageStore>(sp => sp.GetRequiredService<EfChatStore>());
         services.AddSingleton<IMessageChangeStore>(sp => sp.GetRequiredService<EfChatStore>());
+        services.AddSingleton<ISearchStore>(sp => sp.GetRequiredService<EfChatStore>());
         // The fan-out is registered before the writer so that it stops after it: every committed batch gets published.
         services.AddSingleton<MessageFanout>();
         services.AddSingleton<IMessageCommitObserver>(sp => sp.GetRequiredService<MessageFanout>());
@@ -31,6 +32,7 @@ internal static class ChatServiceCollectionExtensions
         services.AddSingleton<MessageService>();
         services.AddSingleton<ChangeEvents>();
         services.AddSingleton<MessageChangeService>();
+        services.AddSingleton<SearchService>();
         return services;
     }
 }

@@ -12,6 +12,7 @@ internal static class ApiRoutes
         api.MapUsersApi();
         api.MapConversationsApi();
         api.MapMessageChangesApi();
+        api.MapSearchApi();
         api.MapDiagnosticsApi();
         api.MapServerApi();
         app.MapJwksApi();

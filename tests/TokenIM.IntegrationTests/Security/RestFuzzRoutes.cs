@@ -208,6 +208,10 @@ internal static class RestFuzzRoutes
         ["GET /api/v1/server/conversations/{id}/messages afterSeq"] = Integer(0, long.MaxValue),
         ["GET /api/v1/server/conversations/{id}/messages beforeSeq"] = Integer(0, long.MaxValue),
         ["GET /api/v1/server/conversations/{id}/messages limit"] = Integer(1, 100),
+        ["GET /api/v1/search/messages q"] = SearchText,
+        ["GET /api/v1/search/messages limit"] = Integer(1, 50),
+        ["GET /api/v1/search/messages cursor"] = _ => null,
+        ["GET /api/v1/search/messages conversationId"] = _ => null,
         ["GET /api/v1/diagnostics collect"] = b => b.Length == 0 || bool.TryParse(b, out _) ? null : false,
         ["GET /api/v1/server/users query"] = q => q.Trim().Length > 128 ? false : null,
         ["GET /api/v1/server/users limit"] = Integer(1, 100),
@@ -218,6 +222,7 @@ internal static class RestFuzzRoutes
     public static IReadOnlyDictionary<string, string> BaseQuery { get; } = new Dictionary<string, string>
     {
         ["GET /api/v1/users"] = "query=peer",
+        ["GET /api/v1/search/messages"] = "q=fuzz",
     };
 
     /// <summary>
@@ -267,6 +272,15 @@ internal static class RestFuzzRoutes
         {
             return false;
         }
+    }
+
+    // 1–100 characters after trimming, no control characters (an empty value is no q at all: refused too).
+    private static bool? SearchText(string value)
+    {
+        var trimmed = value.Trim();
+        if (trimmed.Any(char.IsSurrogate))
+            return null; // how a lone surrogate survives the query string's decoding is not this rule's business
+        return trimmed.Length is >= 1 and <= 100 && !trimmed.Any(char.IsControl) ? null : false;
     }
 
     private static Func<string, bool?> Integer(long min, long max) => value =>

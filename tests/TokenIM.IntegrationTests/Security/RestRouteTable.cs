@@ -94,6 +94,15 @@ internal static class RestRouteTable
             [new(s_delete, $"{VictimMessage(w, id)}/reactions/%F0%9F%91%8D", null, NotFound)])),
         new("GET /api/v1/conversations/{id}/changes", true, (w, _) => OnEach(w, id => [new(s_get, $"{Conversations}/{id}/changes?afterChangeSeq=0&limit=100", null, NotFound)])),
 
+        // Search: over the caller's own conversations (the victims' texts must not come back), or one named conversation.
+        new("GET /api/v1/search/messages", true, (w, _) =>
+        [
+            new(s_get, "/api/v1/search/messages?q=group-text", null, null),
+            new(s_get, "/api/v1/search/messages?q=direct-text&limit=50", null, null),
+            new(s_get, "/api/v1/search/messages?q=te", null, null),
+            .. OnEach(w, id => [new(s_get, $"/api/v1/search/messages?q=text&conversationId={id}", null, NotFound)]),
+        ]),
+
         // Outside the conversation model.
         new("GET /api/v1/diagnostics", false, (_, _) => [new(s_get, "/api/v1/diagnostics?collect=true", null, null)]),
         new("GET /.well-known/jwks.json", false, (_, _) => [new(s_get, "/.well-known/jwks.json", null, null)]),

@@ -133,6 +133,12 @@ export interface ChangePage {
   hasMore: boolean
 }
 
+/** `GET /search/messages`: matches, newest first; `nextCursor` fetches the next (older) page. */
+export interface SearchPage {
+  messages: Message[]
+  nextCursor?: string
+}
+
 /** Problem Details (RFC 9457) as the server writes it. */
 export interface ProblemDetails {
   type?: string
