@@ -23,6 +23,9 @@ internal enum BusEnvelopeKind
 
     /// <summary>A node made a signing key in the shared key folder: every node reads the folder again and signs with it.</summary>
     SigningKeysChanged,
+
+    /// <summary>User <see cref="BusEnvelope.UserIds"/>[0] blocked or unblocked someone: every node drops its cached block list.</summary>
+    BlocksChanged,
 }
 
 /// <summary>
@@ -48,4 +51,6 @@ internal sealed record BusEnvelope(
 
     public static BusEnvelope WebhooksChanged() => new(BusEnvelopeKind.WebhooksChanged, [], ReadOnlyMemory<byte>.Empty);
     public static BusEnvelope SigningKeysChanged() => new(BusEnvelopeKind.SigningKeysChanged, [], ReadOnlyMemory<byte>.Empty);
+
+    public static BusEnvelope BlocksChanged(string userId) => new(BusEnvelopeKind.BlocksChanged, [userId], ReadOnlyMemory<byte>.Empty);
 }

@@ -59,6 +59,10 @@ internal sealed class ChatEvents(IBus bus, IConversationStore store)
         }
     }
 
+    /// <summary>A member changed their own settings: to every socket of theirs (the other members hear nothing).</summary>
+    public Task SettingsChangedAsync(string userId, ConversationDto conversation) =>
+        PublishAsync([userId], new ConversationEvent(ConversationEvents.SettingsChanged, conversation), ProtocolJsonContext.Wire.ConversationEvent, null);
+
     private Task PublishOneAsync(string userId, string conversationEvent, ConversationView view) =>
         PublishAsync([userId], new ConversationEvent(conversationEvent, view.ToDto()), ProtocolJsonContext.Wire.ConversationEvent, null);
 

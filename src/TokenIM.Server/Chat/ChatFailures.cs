@@ -23,5 +23,8 @@ internal static class ChatFailures
             RetryAfter = TimeSpan.FromSeconds(2),
         };
 
+    /// <summary>Deliberately the same words as the catalogue's: the blocked user learns nothing more.</summary>
+    public static Failure BlockedByUser { get; } = new(ErrorCode.BlockedByUser, "The recipient does not accept your messages.");
+
     public static Failure NotAMember { get; } = new(ErrorCode.UserNotFound, "That user is not a member of the conversation.");
 }

@@ -14,6 +14,7 @@ internal static class ChatServiceCollectionExtensions
         services.AddSingleton<IMessageStore>(sp => sp.GetRequiredService<EfChatStore>());
         services.AddSingleton<IMessageChangeStore>(sp => sp.GetRequiredService<EfChatStore>());
         services.AddSingleton<ISearchStore>(sp => sp.GetRequiredService<EfChatStore>());
+        services.AddSocial();
         // The fan-out is registered before the writer so that it stops after it: every committed batch gets published.
         services.AddSingleton<MessageFanout>();
         services.AddSingleton<IMessageCommitObserver>(sp => sp.GetRequiredService<MessageFanout>());

@@ -6,7 +6,7 @@ namespace TokenIM.Server.Chat;
 
 /// <summary>Sending (through the group-commit writer), reading history and moving read markers, for REST and the socket alike.</summary>
 internal sealed class MessageService(
-    IChatStore store, MessageWriter writer, SendThrottle throttle, ChatEvents events, BeforeSendHook hook, SendExtras extras, MessageViews views)
+    IChatStore store, MessageWriter writer, SendThrottle throttle, ChatEvents events, BeforeSendHook hook, SendExtras extras, MessageViews views, BlockList blocks)
 {
     // Null when no hook is configured: then a send pays one null check for it.
     private readonly BeforeSendHook? _hook = hook.IsConfigured ? hook : null;
@@ -38,6 +38,9 @@ internal sealed class MessageService(
     {
         if (await store.GetRosterAsync(conversationId, cancellationToken) is not { } roster || !roster.Contains(userId))
             return ChatFailures.ConversationNotFound;
+        // Only a conversation of two can be a direct one; a member who blocked nobody costs a cache lookup.
+        if (await blocks.IsSendBlockedAsync(userId, conversationId, roster, cancellationToken))
+            return ChatFailures.BlockedByUser;
         var resolved = await extras.ResolveAsync(userId, conversationId, request, roster, cancellationToken);
         if (!resolved.IsSuccess)
             return resolved.Error!;

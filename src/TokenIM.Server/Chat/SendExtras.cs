@@ -11,9 +11,12 @@ namespace TokenIM.Server.Chat;
 /// (<see cref="MessageExtras"/>). Each kind lives in its own file of this partial class. A plain text (the hot path)
 /// pays one null check per kind and the mention scan (no '@', no work).
 /// </summary>
-internal sealed partial class SendExtras(IChatStore store, IAccountStore accounts, TimeProvider time, IOptions<TokenImOptions> options)
+internal sealed partial class SendExtras(
+    IChatStore store, IAccountStore accounts, TimeProvider time, IOptions<TokenImOptions> options, ISocialStore social, IUsernameDirectory usernames)
 {
     private readonly IChatStore _store = store;
+    private readonly ISocialStore _social = social;
+    private readonly IUsernameDirectory _usernames = usernames;
     private readonly IAccountStore _accounts = accounts;
     private readonly TimeProvider _time = time;
     private readonly TokenImOptions _options = options.Value;

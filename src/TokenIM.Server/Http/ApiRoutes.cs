@@ -13,6 +13,7 @@ internal static class ApiRoutes
         api.MapConversationsApi();
         api.MapMessageChangesApi();
         api.MapSearchApi();
+        api.MapSocialApi();
         api.MapDiagnosticsApi();
         api.MapServerApi();
         app.MapJwksApi();

@@ -69,18 +69,19 @@ internal sealed partial class EfChatStore(StoreShards shards, UserConversationIn
         var lastMessage = lastSeq == 0
             ? null
             : await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.ConversationId == conversationId && m.Seq == lastSeq, cancellationToken);
-        return new ConversationView(row.Conversation, row.Member, memberIds, lastMessage);
+        var mentions = await MentionCountAsync(db, conversationId, userId, row.Member.ReadSeq, cancellationToken);
+        return new ConversationView(row.Conversation, row.Member, memberIds, lastMessage, mentions);
     }
 
     public async Task<IReadOnlyList<ConversationView>> ListConversationsAsync(string userId, CancellationToken cancellationToken)
     {
         var lists = await Task.WhenAll((await index.ShardsOfAsync(userId, cancellationToken)).Select(shard => ListOnShardAsync(shard, userId, cancellationToken)));
-        return [.. lists.SelectMany(list => list).OrderByDescending(v => v.Conversation.UpdatedAt).ThenBy(v => v.Conversation.Id, StringComparer.Ordinal)];
+        return [.. InListOrder(lists.SelectMany(list => list))];
     }
 
     private static async Task<List<ConversationView>> ListOnShardAsync(Shard shard, string userId, CancellationToken cancellationToken)
     {
-        // Three set-based queries per shard, whatever the list's length: memberships, member ids, last messages.
+        // Four set-based queries per shard, whatever the list's length: memberships, member ids, last messages, mention counts.
         await using var db = shard.Create();
         var mine = db.Members.Where(me => me.UserId == userId);
         var rows = await mine.AsNoTracking()
@@ -98,7 +99,9 @@ internal sealed partial class EfChatStore(StoreShards shards, UserConversationIn
             .Join(db.Conversations, m => new { m.ConversationId, m.Seq }, c => new { ConversationId = c.Id, Seq = c.LastSeq }, (m, _) => m)
             .Where(m => mine.Any(me => me.ConversationId == m.ConversationId))
             .ToDictionaryAsync(m => m.ConversationId, StringComparer.Ordinal, cancellationToken);
-        return [.. rows.Select(r => new ConversationView(r.Conversation, r.Member, [.. memberIds[r.Conversation.Id]], lastMessages.GetValueOrDefault(r.Conversation.Id)))];
+        var mentions = await MentionCountsAsync(db, mine, userId, cancellationToken);
+        return [.. rows.Select(r => new ConversationView(
+            r.Conversation, r.Member, [.. memberIds[r.Conversation.Id]], lastMessages.GetValueOrDefault(r.Conversation.Id), mentions.GetValueOrDefault(r.Conversation.Id)))];
     }
 
     public async Task<Membership?> FindMembershipAsync(string conversationId, string userId, CancellationToken cancellationToken)

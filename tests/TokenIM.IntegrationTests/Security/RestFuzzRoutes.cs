@@ -187,6 +187,9 @@ internal static class RestFuzzRoutes
         ["PATCH /api/v1/conversations/{id}/messages/{messageId}"] = new(
             [new("text", JsonKind.String, Required: true, Check: Text)],
             (_, _) => Members(("text", Literal("fuzz edited text")))),
+        ["PATCH /api/v1/conversations/{id}/settings"] = new(
+            [new("muted", JsonKind.Boolean), new("pinned", JsonKind.Boolean), new("archived", JsonKind.Boolean)],
+            (_, _) => Members(("muted", "true"), ("pinned", "false"))),
         ["POST /api/v1/conversations/{id}/read"] = new(
             [new("seq", JsonKind.Integer, Required: true, CheckNumber: n => n is < 0 or > 1_000_000 ? false : null)],
             (_, _) => Members(("seq", "0"))),
@@ -241,6 +244,7 @@ internal static class RestFuzzRoutes
     {
         ("DELETE /api/v1/auth/sessions/{id}", "id") => world.OtherSessionId,
         ("GET /api/v1/users/{id}", "id") => world.Peer.Id,
+        ("PUT /api/v1/users/{id}/block", "id") or ("DELETE /api/v1/users/{id}/block", "id") => world.Peer.Id,
         ("DELETE /api/v1/server/api-keys/{id}", "id") => world.Server.SpareKeyId,
         (_, "sessionId") => "no-such-session",
         (_, "externalId") => "no-such-external-id",

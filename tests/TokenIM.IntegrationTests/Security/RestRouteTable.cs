@@ -103,6 +103,14 @@ internal static class RestRouteTable
             .. OnEach(w, id => [new(s_get, $"/api/v1/search/messages?q=text&conversationId={id}", null, NotFound)]),
         ]),
 
+        new("PATCH /api/v1/conversations/{id}/settings", true, (w, _) => OnEach(w, id =>
+            [new(s_patch, $"{Conversations}/{id}/settings", new ConversationSettingsRequest(Muted: true, Pinned: true, Archived: true), NotFound)])),
+
+        // Blocking acts on the caller's own block list: blocking a victim is allowed (it is what blocking is for) and reveals nothing.
+        new("PUT /api/v1/users/{id}/block", true, (w, _) => [new(HttpMethod.Put, $"/api/v1/users/{w.Owner.Id}/block", null, null)]),
+        new("DELETE /api/v1/users/{id}/block", true, (w, _) => [new(s_delete, $"/api/v1/users/{w.Owner.Id}/block", null, null)]),
+        new("GET /api/v1/users/me/blocks", true, (_, _) => [new(s_get, "/api/v1/users/me/blocks", null, null)]),
+
         // Outside the conversation model.
         new("GET /api/v1/diagnostics", false, (_, _) => [new(s_get, "/api/v1/diagnostics?collect=true", null, null)]),
         new("GET /.well-known/jwks.json", false, (_, _) => [new(s_get, "/.well-known/jwks.json", null, null)]),

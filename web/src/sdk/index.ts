@@ -7,3 +7,4 @@ export { TokenImRealtime, type ConnectionState, type PendingSend, type RealtimeH
 export { newClientMsgId } from './ids'
 export { ChangeCursor, type ChangeVerdict, addReaction, editMessage, getChanges, hideMessage, mergeChanged, recallMessage, removeReaction } from './changes'
 export { searchMessages, type SearchOptions } from './search'
+export { applySettings, blockUser, forwardMessage, listBlockedUsers, mentionsUser, sendReply, unblockUser, updateConversationSettings } from './social'
