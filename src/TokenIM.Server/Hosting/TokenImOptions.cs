@@ -186,7 +186,10 @@ internal sealed class StorageSettings
     [Range(1, 10_000)]
     public int MaxWriteBatch { get; set; } = 1024;
 
-    /// <summary>Conversation member lists and users' presence audiences kept in memory. The default is 200,000.</summary>
+    /// <summary>
+    /// Conversation member lists and users' presence audiences kept in memory; the same bound, separately, for users'
+    /// block lists (the send path's check in conversations of two). The default is 200,000.
+    /// </summary>
     [Range(100, 10_000_000)]
     public int MembershipCacheEntries { get; set; } = 200_000;
 }
