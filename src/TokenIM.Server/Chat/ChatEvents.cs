@@ -12,7 +12,7 @@ namespace TokenIM.Server.Chat;
 /// Turns what happened in the domain into socket events, chooses who gets them, encodes each once and publishes it
 /// on the bus. Services call it after their change has committed.
 /// </summary>
-internal sealed class ChatEvents(IBus bus, IConversationStore store)
+internal sealed class ChatEvents(IBus bus, IConversationStore store, ISocialStore social)
 {
     /// <summary>A new message: to every member's every socket, but the one that sent it (it got the ack).</summary>
     public Task MessageCreatedAsync(MessageDto message, IReadOnlyList<string> memberIds, string? exceptConnectionId) =>
@@ -44,10 +44,12 @@ internal sealed class ChatEvents(IBus bus, IConversationStore store)
             return;
         // One read of the shared part (members, last message), then each recipient's own marker and role.
         var view = members.Count > 0 ? await store.GetConversationAsync(conversationId, members[0].UserId, cancellationToken) : null;
+        // Each member's mention count is their own too: one query for all of them.
+        var mentions = view is null ? null : await social.MentionCountsByMemberAsync(conversationId, cancellationToken);
         foreach (var member in members)
         {
             if (view is not null)
-                await PublishOneAsync(member.UserId, conversationEvent, view with { Self = member });
+                await PublishOneAsync(member.UserId, conversationEvent, view with { Self = member, MentionCount = mentions!.GetValueOrDefault(member.UserId) });
         }
 
         if (view is null || alsoTo.Count == 0)
@@ -55,7 +57,7 @@ internal sealed class ChatEvents(IBus bus, IConversationStore store)
         foreach (var userId in alsoTo)
         {
             var former = new MemberEntity { ConversationId = conversationId, UserId = userId, Role = MemberRoles.Member, ReadSeq = view.Conversation.LastSeq };
-            await PublishOneAsync(userId, conversationEvent, view with { Self = former });
+            await PublishOneAsync(userId, conversationEvent, view with { Self = former, MentionCount = 0 });
         }
     }
 

@@ -34,6 +34,19 @@ internal sealed partial class EfChatStore : ISocialStore
             .FirstOrDefaultAsync(cancellationToken);
     }
 
+    public async Task<IReadOnlyDictionary<string, long>> MentionCountsByMemberAsync(string conversationId, CancellationToken cancellationToken)
+    {
+        await using var db = shards.For(conversationId).Create();
+        return await (
+            from me in db.Members
+            where me.ConversationId == conversationId
+            join m in db.Messages on me.ConversationId equals m.ConversationId
+            where m.Mentions != null && m.Seq > me.ReadSeq
+                && (m.Mentions.StartsWith(MessageEntity.MentionAll) || (" " + m.Mentions + " ").Contains(" " + me.UserId + " "))
+            group m by me.UserId into g
+            select new { UserId = g.Key, Count = g.LongCount() }).ToDictionaryAsync(x => x.UserId, x => x.Count, StringComparer.Ordinal, cancellationToken);
+    }
+
     public async Task<bool> UpdateSettingsAsync(
         string conversationId, string userId, ConversationSettingsRequest settings, long now, CancellationToken cancellationToken)
     {

@@ -18,6 +18,12 @@ internal interface ISocialStore
     Task<string?> FindAttachmentNameAsync(string conversationId, string attachmentId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Each member's unread messages that mention them (by name or <c>@all</c>), in one query: what a conversation
+    /// event sent to every member shows each of them. Members with none are missing.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, long>> MentionCountsByMemberAsync(string conversationId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Applies the member's own settings (a null field keeps its value; pinning or archiving again keeps the first
     /// time). False when <paramref name="userId"/> is not a member.
     /// </summary>

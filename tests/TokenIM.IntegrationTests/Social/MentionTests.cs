@@ -94,4 +94,31 @@ public sealed class MentionTests(LiveTokenImFactory factory) : IClassFixture<Liv
 
         Assert.Equal([bob.UserId], bob.Log.Of(group.Id).Single().Mentions);
     }
+
+    [Fact]
+    public async Task ConversationEvent_ToEveryMember_CarriesEachOnesOwnMentionCount()
+    {
+        await using var alice = await SdkDevice.RegisterAsync(factory, seed: 73);
+        await using var bob = await SdkDevice.RegisterAsync(factory, seed: 74);
+        await using var carol = await SdkDevice.RegisterAsync(factory, seed: 75);
+        var group = await alice.Rest.CreateGroupAsync("g", [bob.UserId, carol.UserId]);
+        await alice.Rest.SendMessageAsync(group.Id, new SendMessageRequest("m-1", $"@{bob.Username} look"));
+        await Task.WhenAll(bob.ConnectAsync(), carol.ConnectAsync());
+        Task<Protocol.Ws.ConversationEvent> Renamed(SdkDevice device)
+        {
+            var heard = new TaskCompletionSource<Protocol.Ws.ConversationEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+            device.Realtime.ConversationChanged += (_, change) =>
+            {
+                if (change.Conversation.Title == "renamed")
+                    heard.TrySetResult(change);
+            };
+            return heard.Task.WaitAsync(SdkDevice.Timeout);
+        }
+
+        var (toBob, toCarol) = (Renamed(bob), Renamed(carol));
+        await alice.Rest.RenameGroupAsync(group.Id, "renamed");
+
+        Assert.Equal(1, (await toBob).Conversation.MentionCount);
+        Assert.Equal(0, (await toCarol).Conversation.MentionCount);
+    }
 }
