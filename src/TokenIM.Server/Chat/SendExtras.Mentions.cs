@@ -15,13 +15,6 @@ internal sealed partial class SendExtras
     private const string AllToken = "all";
 
     /// <summary>
-    /// The mentions column for <paramref name="text"/> written by <paramref name="userId"/> (see
-    /// <see cref="MessageEntity.Mentions"/>): for a send, and for an edit, whose mentions are read again.
-    /// </summary>
-    public Task<string?> MentionsOfAsync(string userId, string conversationId, string text, MemberRoster roster, CancellationToken cancellationToken) =>
-        ResolveMentionsAsync(userId, conversationId, text, roster, cancellationToken);
-
-    /// <summary>
     /// The mentions column of the new message (see <see cref="MessageEntity.Mentions"/>); null when it mentions nobody.
     /// A text without '@' costs one scan; otherwise one read of the directory for all its names (members are known
     /// from the roster), plus one membership read only for <c>@all</c> (only a group's owner or admin may use it).

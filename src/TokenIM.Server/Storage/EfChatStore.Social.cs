@@ -6,13 +6,7 @@ namespace TokenIM.Server.Storage;
 /// <summary>Replies, forwards, mention counts and the member's own settings (see <see cref="ISocialStore"/>).</summary>
 internal sealed partial class EfChatStore : ISocialStore
 {
-    public async Task<MessageEntity?> FindMessageByIdAsync(string conversationId, string messageId, CancellationToken cancellationToken)
-    {
-        // The unique index on the id (on PostgreSQL (conversation, id)) serves this.
-        await using var db = shards.For(conversationId).Create();
-        return await db.Messages.AsNoTracking()
-            .FirstOrDefaultAsync(m => m.ConversationId == conversationId && m.Id == messageId, cancellationToken);
-    }
+    // FindMessageByIdAsync: one method serves this interface and IMessageChangeStore (EfChatStore.Changes.cs).
 
     public async Task<IReadOnlyList<QuotedMessage>> GetQuotedAsync(string conversationId, IReadOnlyCollection<long> seqs, CancellationToken cancellationToken)
     {
