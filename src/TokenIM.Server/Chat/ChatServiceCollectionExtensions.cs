@@ -12,6 +12,7 @@ internal static class ChatServiceCollectionExtensions
         services.AddSingleton<IChatStore>(sp => sp.GetRequiredService<EfChatStore>());
         services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<EfChatStore>());
         services.AddSingleton<IMessageStore>(sp => sp.GetRequiredService<EfChatStore>());
+        services.AddTokenImAttachments();
         // The fan-out is registered before the writer so that it stops after it: every committed batch gets published.
         services.AddSingleton<MessageFanout>();
         services.AddSingleton<IMessageCommitObserver>(sp => sp.GetRequiredService<MessageFanout>());

@@ -9,9 +9,10 @@ namespace TokenIM.Server.Chat;
 /// "deleted for me". Each part lives in its own file of this partial class and reads its rows in one query per page,
 /// only for the messages that need it. Used by every read: history, <c>sync</c>, changes, search.
 /// </summary>
-internal sealed partial class MessageViews(IChatStore store)
+internal sealed partial class MessageViews(IChatStore store, IAttachmentStore attachments)
 {
     private readonly IChatStore _store = store;
+    private readonly IAttachmentStore _attachments = attachments;
 
     /// <summary>
     /// The page as <paramref name="viewerId"/> sees it (null: the app's backend, which hides nothing), in the order

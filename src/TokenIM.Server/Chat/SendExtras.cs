@@ -11,8 +11,9 @@ namespace TokenIM.Server.Chat;
 /// (<see cref="MessageExtras"/>). Each kind lives in its own file of this partial class. A plain text (the hot path)
 /// pays one null check per kind and the mention scan (no '@', no work).
 /// </summary>
-internal sealed partial class SendExtras(IChatStore store, IAccountStore accounts, TimeProvider time, IOptions<TokenImOptions> options)
+internal sealed partial class SendExtras(IChatStore store, IAccountStore accounts, TimeProvider time, IOptions<TokenImOptions> options, AttachmentService files)
 {
+    private readonly AttachmentService _files = files;
     private readonly IChatStore _store = store;
     private readonly IAccountStore _accounts = accounts;
     private readonly TimeProvider _time = time;
@@ -53,7 +54,7 @@ internal sealed partial class SendExtras(IChatStore store, IAccountStore account
             extras = extras with { ForwardedFromSenderId = forwarded.SenderId, ForwardedFromCreatedAt = forwarded.CreatedAt };
         }
 
-        var attachment = await ResolveAttachmentAsync(userId, conversationId, request.AttachmentId, forward.Value, cancellationToken);
+        var attachment = await ResolveAttachmentAsync(userId, conversationId, request.AttachmentId, request.ClientMsgId, forward.Value, cancellationToken);
         if (!attachment.IsSuccess)
             return attachment.Error!;
         if (attachment.Value is { } attached)

@@ -11,6 +11,7 @@ internal static class ApiRoutes
         api.MapAuthApi();
         api.MapUsersApi();
         api.MapConversationsApi();
+        api.MapAttachmentsApi();
         api.MapDiagnosticsApi();
         api.MapServerApi();
         app.MapJwksApi();
