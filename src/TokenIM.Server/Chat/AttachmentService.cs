@@ -76,6 +76,8 @@ internal sealed partial class AttachmentService(
     {
         if (!await IsMemberAsync(userId, conversationId, cancellationToken))
             return ChatFailures.ConversationNotFound;
+        if (variant is "")
+            variant = null;
         if (variant is not (null or AttachmentLinks.Thumbnail))
             return Failure.Validation("variant", "variant is absent (the file) or 'thumbnail'.");
         var row = await store.FindAttachmentAsync(conversationId, attachmentId, cancellationToken);

@@ -118,6 +118,9 @@ internal sealed class MessageService(
         var result = await committed;
         if (result.Status == AppendStatus.Created && sent is not null)
             await extras.AfterCommitAsync(conversationId, sent, result.Message!.Seq, CancellationToken.None);
+        // A repeated clientMsgId answers the original as any read shows it (its file, reply, reactions), not its bare row.
+        if (result.Status == AppendStatus.Duplicate)
+            return ((await views.ToDtosAsync(null, conversationId, [result.Message!], CancellationToken.None))[0], false);
         return ToResult(result, sent);
     }
 
