@@ -21,7 +21,8 @@ internal static class AttachmentsApi
         var attachments = api.MapGroup("/conversations/{id}/attachments").WithTags("Attachments").RequireAuthorization();
         attachments.MapPost("/", UploadAsync)
             .WithMetadata(new StreamedBody())
-            .Accepts<Stream>("application/octet-stream")
+            // Any Content-Type (or none): the type is sniffed, so the header must not steer routing to a 415.
+            .Accepts<Stream>(isOptional: true, "application/octet-stream", "*/*")
             .WithSummary("Upload a file (the raw bytes as the body); send it next with a message's attachmentId.")
             .WithDescription("The body is streamed, up to TokenIM:Attachments:MaxBytes (25 MiB by default). The type is sniffed from the content, never taken from the name or Content-Type. Images get width, height and a thumbnail. An upload not sent within a day is deleted.")
             .Produces<AttachmentDto>(StatusCodes.Status201Created)

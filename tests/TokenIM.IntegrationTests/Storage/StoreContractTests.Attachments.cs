@@ -50,7 +50,8 @@ public abstract partial class StoreContractTests
 
         Assert.Contains(unsent.Id, deleted.Select(a => a.Id));
         Assert.DoesNotContain(sent.Id, deleted.Select(a => a.Id));
-        Assert.Equal([sent.Id, young.Id, alsoShared.Id], (await Attachments.GetAttachmentsAsync(id, [unsent.Id, sent.Id, young.Id, alsoShared.Id], Ct)).Select(a => a.Id).Order());
+        Assert.Equal(new[] { sent.Id, young.Id, alsoShared.Id }.Order(StringComparer.Ordinal),
+            (await Attachments.GetAttachmentsAsync(id, [unsent.Id, sent.Id, young.Id, alsoShared.Id], Ct)).Select(a => a.Id).Order(StringComparer.Ordinal));
         Assert.True(await Attachments.IsBlobReferencedAsync(shared, Ct));
         // A second pass (another node) finds nothing more of these.
         Assert.DoesNotContain(unsent.Id, (await Attachments.DeleteUnsentAttachmentsAsync(createdBefore: 5_000, max: 1_000, Ct)).Select(a => a.Id));
