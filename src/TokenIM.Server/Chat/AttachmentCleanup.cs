@@ -10,7 +10,7 @@ namespace TokenIM.Server.Chat;
 /// two nodes at once delete it once between them, and deleting a missing blob is no error.
 /// </summary>
 internal sealed partial class AttachmentCleanup(
-    IAttachmentStore store, AttachmentService files, TimeProvider time, IOptions<TokenImOptions> options, ILogger<AttachmentCleanup> logger)
+    IAttachmentStore store, IAttachmentBlobStore blobs, AttachmentService files, TimeProvider time, IOptions<TokenImOptions> options, ILogger<AttachmentCleanup> logger)
     : BackgroundService
 {
     private const int Batch = 500;
@@ -31,6 +31,8 @@ internal sealed partial class AttachmentCleanup(
                 await files.DeleteBlobIfUnreferencedAsync(key, cancellationToken);
         }
         while (deleted.Count == Batch);
+        // Scratch files of uploads a crash cut off; real time, as the file system stamps them.
+        blobs.DeleteStaleScratch(DateTimeOffset.UtcNow - TimeSpan.FromDays(1));
         return total;
     }
 

@@ -84,6 +84,23 @@ internal sealed class FileAttachmentBlobStore : IAttachmentBlobStore
         return Task.CompletedTask;
     }
 
+    public int DeleteStaleScratch(DateTimeOffset before)
+    {
+        if (!Directory.Exists(_temp))
+            return 0;
+        var deleted = 0;
+        // Scratch files carry the real clock's times (they are never touched); an upload in progress writes to its file
+        // continuously, so anything older than the cut-off is abandoned.
+        foreach (var file in new DirectoryInfo(_temp).EnumerateFiles("*.part"))
+        {
+            if (file.LastWriteTimeUtc >= before.UtcDateTime)
+                continue;
+            file.Delete();
+            deleted++;
+        }
+        return deleted;
+    }
+
     /// <summary>A file under the root for a key: only the keys of <see cref="AttachmentKeys"/> are accepted, so none reaches outside the folder.</summary>
     private string PathOf(string key) => AttachmentKeys.IsValid(key)
         ? Path.Combine(_root, key[..2], key)

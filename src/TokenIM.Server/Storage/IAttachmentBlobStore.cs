@@ -32,4 +32,7 @@ internal interface IAttachmentBlobStore
     /// nodes may clean at once).
     /// </summary>
     Task DeleteIfIdleAsync(string key, DateTimeOffset usedBefore, CancellationToken cancellationToken);
+
+    /// <summary>Deletes scratch files older than <paramref name="before"/>: uploads cut off by a crash. Returns how many.</summary>
+    int DeleteStaleScratch(DateTimeOffset before);
 }
