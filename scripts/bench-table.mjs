@@ -2,7 +2,8 @@
 // Usage: node scripts/bench-table.mjs artifacts/bench [artifacts/bench-cluster] > docs/benchmarks.md
 import { readFileSync, existsSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { execSync } from 'node:child_process'
 
 const dir = process.argv[2] ?? 'artifacts/bench'
@@ -96,4 +97,7 @@ for (const [name, run] of Object.entries(runs)) {
   for (const f of run.figures) out.push(`| ${f.name} | ${fmt(f.value, 1)} ${f.unit} |`)
   out.push('')
 }
+// Sections measured by other scripts (docs/benchmarks-search.md: scripts/search-bench.py), kept across runs.
+const search = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'benchmarks-search.md')
+if (existsSync(search)) out.push('', readFileSync(search, 'utf8').trimEnd(), '')
 process.stdout.write(out.join('\n'))

@@ -180,6 +180,7 @@ public sealed partial class TokenImRealtimeClient
                 }
                 if (conversation.LastSeq > stream.Cursor || stream.HasGap)
                     fills.Add(StartFillLocked(connection, conversation.Id));
+                CatchUpChangesLocked(conversation, fills);
             }
             // Messages that arrived for unknown conversations while the list was on its way: above a listed
             // conversation's lastSeq they are new, and a conversation joined since starts at its first one seen.

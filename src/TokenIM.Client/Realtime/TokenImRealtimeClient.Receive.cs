@@ -107,6 +107,12 @@ public sealed partial class TokenImRealtimeClient
             case Ops.Conversation:
                 OnConversation(Frames.Decode(frame, json.ConversationEvent));
                 break;
+            case Ops.Changed:
+                OnChanged(Frames.Decode(frame, json.ChangedEvent).Message);
+                break;
+            case Ops.Hidden:
+                MessageHidden?.Invoke(this, Frames.Decode(frame, json.HiddenEvent));
+                break;
             default:
                 // An op newer than this client: ignored, so that servers can add events without breaking it.
                 break;

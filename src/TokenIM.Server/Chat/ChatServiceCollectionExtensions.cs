@@ -12,6 +12,8 @@ internal static class ChatServiceCollectionExtensions
         services.AddSingleton<IChatStore>(sp => sp.GetRequiredService<EfChatStore>());
         services.AddSingleton<IConversationStore>(sp => sp.GetRequiredService<EfChatStore>());
         services.AddSingleton<IMessageStore>(sp => sp.GetRequiredService<EfChatStore>());
+        services.AddSingleton<IMessageChangeStore>(sp => sp.GetRequiredService<EfChatStore>());
+        services.AddSingleton<ISearchStore>(sp => sp.GetRequiredService<EfChatStore>());
         services.AddTokenImAttachments();
         // The fan-out is registered before the writer so that it stops after it: every committed batch gets published.
         services.AddSingleton<MessageFanout>();
@@ -29,6 +31,9 @@ internal static class ChatServiceCollectionExtensions
         services.AddSingleton<SendExtras>();
         services.AddSingleton<MessageViews>();
         services.AddSingleton<MessageService>();
+        services.AddSingleton<ChangeEvents>();
+        services.AddSingleton<MessageChangeService>();
+        services.AddSingleton<SearchService>();
         return services;
     }
 }

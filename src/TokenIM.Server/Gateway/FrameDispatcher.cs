@@ -16,6 +16,7 @@ namespace TokenIM.Server.Gateway;
 /// </summary>
 internal sealed class FrameDispatcher(
     MessageService messages,
+    MessageChangeService changes,
     RealtimeService realtime,
     TokenAuthenticator tokens,
     IOptions<TokenImOptions> options)
@@ -179,10 +180,29 @@ internal sealed class FrameDispatcher(
         if (!RequireConversation(connection, id, frame.ConversationId))
             return;
         var page = await messages.GetPageAsync(connection.UserId, frame.ConversationId!, frame.AfterSeq ?? 0, null, frame.Limit, cancellationToken, MaxSyncLimit, DefaultSyncLimit);
-        if (page.IsSuccess)
-            connection.Send(new SyncedEvent(id, frame.ConversationId!, page.Value!.Messages, page.Value.HasMore), ProtocolJsonContext.Wire.SyncedEvent);
-        else
+        if (!page.IsSuccess)
+        {
             Error(connection, id, page.Error!);
+            return;
+        }
+
+        // The change cursor beside seq: one round trip catches up on both.
+        ChangePage? changed = null;
+        if (frame.AfterChangeSeq is { } afterChangeSeq)
+        {
+            var changePage = await changes.GetChangesAsync(connection.UserId, frame.ConversationId!, afterChangeSeq, frame.Limit, cancellationToken, MaxSyncLimit, DefaultSyncLimit);
+            if (!changePage.IsSuccess)
+            {
+                Error(connection, id, changePage.Error!);
+                return;
+            }
+
+            changed = changePage.Value;
+        }
+
+        connection.Send(
+            new SyncedEvent(id, frame.ConversationId!, page.Value!.Messages, page.Value.HasMore, changed?.Messages, changed?.HasMore),
+            ProtocolJsonContext.Wire.SyncedEvent);
     }
 
     private async Task RefreshAsync(Connection connection, string? id, RefreshFrame frame, CancellationToken cancellationToken)

@@ -33,7 +33,18 @@ internal sealed partial class BeforeSendHook(
     {
         if (await store.FindMessageAsync(conversationId, senderId, clientMsgId, cancellationToken) is not null)
             return text;
+        return await JudgeAsync(conversationId, senderId, clientMsgId, text, cancellationToken);
+    }
 
+    /// <summary>
+    /// An edit's new text, judged like a send's (the request carries the edited message's clientMsgId). Unlike
+    /// <see cref="CheckAsync"/> it asks even though that clientMsgId is stored: the stored one is the old text.
+    /// </summary>
+    public Task<Result<string>> CheckEditAsync(string conversationId, string senderId, string clientMsgId, string text, CancellationToken cancellationToken) =>
+        JudgeAsync(conversationId, senderId, clientMsgId, text, cancellationToken);
+
+    private async Task<Result<string>> JudgeAsync(string conversationId, string senderId, string clientMsgId, string text, CancellationToken cancellationToken)
+    {
         var verdict = await AskAsync(new BeforeSendHookRequest(conversationId, senderId, clientMsgId, text), cancellationToken);
         switch (verdict?.Action)
         {

@@ -185,6 +185,7 @@ internal sealed class TokenImOptionsValidator : IValidateOptions<TokenImOptions>
             ("Gateway", options.Gateway), ("Bus", options.Bus), ("Health", options.Health), ("Admin", options.Admin),
             ("Webhooks", options.Webhooks), ("Attachments", options.Attachments),
             ("Hooks:BeforeSend", options.Hooks.BeforeSend),
+            ("Messages", options.Messages),
         ];
         foreach (var (sectionName, section) in sections)
         {

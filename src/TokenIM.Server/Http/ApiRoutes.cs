@@ -11,6 +11,8 @@ internal static class ApiRoutes
         api.MapAuthApi();
         api.MapUsersApi();
         api.MapConversationsApi();
+        api.MapMessageChangesApi();
+        api.MapSearchApi();
         api.MapAttachmentsApi();
         api.MapDiagnosticsApi();
         api.MapServerApi();

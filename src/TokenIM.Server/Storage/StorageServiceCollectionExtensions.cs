@@ -32,6 +32,8 @@ internal static class StorageServiceCollectionExtensions
         services.AddSingleton<Func<TokenImDbContext>>(sp => sp.GetRequiredService<StoreShards>().Directory.Create);
         services.AddSingleton<WalCheckpointer>();
         services.AddHostedService(sp => sp.GetRequiredService<WalCheckpointer>());
+        services.AddSingleton<SearchIndexer>();
+        services.AddHostedService(sp => sp.GetRequiredService<SearchIndexer>());
         return services;
     }
 

@@ -39,6 +39,8 @@ public sealed class LimitBoundaryTests(TokenImFactory factory) : IClassFixture<T
             ("history.limit.max", 100, n => owner.GetAsync($"/api/v1/conversations/{direct.Id}/messages?limit={n}"), HttpStatusCode.BadRequest),
             ("users.search.limit.max", 50, n => owner.GetAsync($"/api/v1/users?query=l&limit={n}"), HttpStatusCode.BadRequest),
             ("users.search.query.max", 32, n => owner.GetAsync($"/api/v1/users?query={Text(n)}"), HttpStatusCode.BadRequest),
+            ("messages.search.limit.max", 50, n => owner.GetAsync($"/api/v1/search/messages?q=l&limit={n}"), HttpStatusCode.BadRequest),
+            ("messages.search.q.max", 100, n => owner.GetAsync($"/api/v1/search/messages?q={Text(n)}"), HttpStatusCode.BadRequest),
             ("body.bytes.max", 64 * 1024, n => owner.PostRawAsync("/api/v1/conversations", JsonOfSize(n)), HttpStatusCode.RequestEntityTooLarge),
         };
 

@@ -184,6 +184,9 @@ internal static class RestFuzzRoutes
                 new("text", JsonKind.String, Required: true, Check: Text),
             ],
             (w, _) => Members(("senderId", Literal(w.Fuzzer.Id)), ("clientMsgId", Literal(w.Unique("app-fuzz-"))), ("text", Literal("fuzz text from the app")))),
+        ["PATCH /api/v1/conversations/{id}/messages/{messageId}"] = new(
+            [new("text", JsonKind.String, Required: true, Check: Text)],
+            (_, _) => Members(("text", Literal("fuzz edited text")))),
         ["POST /api/v1/conversations/{id}/read"] = new(
             [new("seq", JsonKind.Integer, Required: true, CheckNumber: n => n is < 0 or > 1_000_000 ? false : null)],
             (_, _) => Members(("seq", "0"))),
@@ -197,12 +200,18 @@ internal static class RestFuzzRoutes
         ["GET /api/v1/conversations/{id}/messages afterSeq"] = Integer(0, long.MaxValue),
         ["GET /api/v1/conversations/{id}/messages beforeSeq"] = Integer(0, long.MaxValue),
         ["GET /api/v1/conversations/{id}/messages limit"] = Integer(1, 100),
+        ["GET /api/v1/conversations/{id}/changes afterChangeSeq"] = Integer(0, long.MaxValue),
+        ["GET /api/v1/conversations/{id}/changes limit"] = Integer(1, 100),
         ["GET /api/v1/server/webhooks/{id}/deliveries state"] = v => v.Length == 0 || v is "pending" or "delivered" or "dead" ? null : false,
         ["GET /api/v1/server/webhooks/{id}/deliveries limit"] = Integer(1, 100),
         ["GET /api/v1/server/webhooks/{id}/deliveries cursor"] = _ => null,
         ["GET /api/v1/server/conversations/{id}/messages afterSeq"] = Integer(0, long.MaxValue),
         ["GET /api/v1/server/conversations/{id}/messages beforeSeq"] = Integer(0, long.MaxValue),
         ["GET /api/v1/server/conversations/{id}/messages limit"] = Integer(1, 100),
+        ["GET /api/v1/search/messages q"] = SearchText,
+        ["GET /api/v1/search/messages limit"] = Integer(1, 50),
+        ["GET /api/v1/search/messages cursor"] = _ => null,
+        ["GET /api/v1/search/messages conversationId"] = _ => null,
         ["GET /api/v1/diagnostics collect"] = b => b.Length == 0 || bool.TryParse(b, out _) ? null : false,
         ["GET /api/v1/server/users query"] = q => q.Trim().Length > 128 ? false : null,
         ["GET /api/v1/server/users limit"] = Integer(1, 100),
@@ -225,6 +234,7 @@ internal static class RestFuzzRoutes
     public static IReadOnlyDictionary<string, string> BaseQuery { get; } = new Dictionary<string, string>
     {
         ["GET /api/v1/users"] = "query=peer",
+        ["GET /api/v1/search/messages"] = "q=fuzz",
         ["POST /api/v1/conversations/{id}/attachments"] = "name=fuzz.bin",
     };
 
@@ -248,6 +258,9 @@ internal static class RestFuzzRoutes
         (_, "sessionId") => "no-such-session",
         (_, "externalId") => "no-such-external-id",
         (_, "deliveryId") => "dlv_no-such-delivery",
+        // No message in the fuzz world: a valid id of none, answered 404 message_not_found after the other checks.
+        (_, "messageId") => "no-such-message",
+        (_, "emoji") => "👍",
         _ when route.Contains(" /api/v1/server/conversations/", StringComparison.Ordinal) => parameter == "userId" ? world.Peer.Id : world.GroupId,
         _ when route.Contains(" /api/v1/server/", StringComparison.Ordinal) => world.Server.UserId,
         (_, "userId") => world.Peer.Id,
@@ -273,6 +286,15 @@ internal static class RestFuzzRoutes
         {
             return false;
         }
+    }
+
+    // 1–100 characters after trimming, no control characters (an empty value is no q at all: refused too).
+    private static bool? SearchText(string value)
+    {
+        var trimmed = value.Trim();
+        if (trimmed.Any(char.IsSurrogate))
+            return null; // how a lone surrogate survives the query string's decoding is not this rule's business
+        return trimmed.Length is >= 1 and <= 100 && !trimmed.Any(char.IsControl) ? null : false;
     }
 
     private static Func<string, bool?> Integer(long min, long max) => value =>

@@ -97,6 +97,26 @@ internal static class RestRouteTable
             new(s_get, $"/api/v1/files/0123456789abcdef0123456789abcdef?exp={DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds()}&sig=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", null, ErrorCode.InvalidLink),
         ]),
 
+        // Message changes: the victims' own message ids, so only membership stands between the attacker and them.
+        new("PATCH /api/v1/conversations/{id}/messages/{messageId}", true, (w, _) => OnEach(w, id =>
+            [new(s_patch, VictimMessage(w, id), new EditMessageRequest("pwned"), NotFound)])),
+        new("DELETE /api/v1/conversations/{id}/messages/{messageId}", true, (w, _) => OnEach(w, id => [new(s_delete, VictimMessage(w, id), null, NotFound)])),
+        new("POST /api/v1/conversations/{id}/messages/{messageId}/hide", true, (w, _) => OnEach(w, id => [new(s_post, $"{VictimMessage(w, id)}/hide", null, NotFound)])),
+        new("PUT /api/v1/conversations/{id}/messages/{messageId}/reactions/{emoji}", true, (w, _) => OnEach(w, id =>
+            [new(HttpMethod.Put, $"{VictimMessage(w, id)}/reactions/%F0%9F%91%8D", null, NotFound)])),
+        new("DELETE /api/v1/conversations/{id}/messages/{messageId}/reactions/{emoji}", true, (w, _) => OnEach(w, id =>
+            [new(s_delete, $"{VictimMessage(w, id)}/reactions/%F0%9F%91%8D", null, NotFound)])),
+        new("GET /api/v1/conversations/{id}/changes", true, (w, _) => OnEach(w, id => [new(s_get, $"{Conversations}/{id}/changes?afterChangeSeq=0&limit=100", null, NotFound)])),
+
+        // Search: over the caller's own conversations (the victims' texts must not come back), or one named conversation.
+        new("GET /api/v1/search/messages", true, (w, _) =>
+        [
+            new(s_get, "/api/v1/search/messages?q=group-text", null, null),
+            new(s_get, "/api/v1/search/messages?q=direct-text&limit=50", null, null),
+            new(s_get, "/api/v1/search/messages?q=te", null, null),
+            .. OnEach(w, id => [new(s_get, $"/api/v1/search/messages?q=text&conversationId={id}", null, NotFound)]),
+        ]),
+
         // Outside the conversation model.
         new("GET /api/v1/diagnostics", false, (_, _) => [new(s_get, "/api/v1/diagnostics?collect=true", null, null)]),
         new("GET /.well-known/jwks.json", false, (_, _) => [new(s_get, "/.well-known/jwks.json", null, null)]),
@@ -148,6 +168,9 @@ internal static class RestRouteTable
     private static ErrorCode ServerOnly => ErrorCode.InvalidApiKey;
 
     private static ErrorCode NotFound => ErrorCode.ConversationNotFound;
+
+    private static string VictimMessage(VictimWorld world, string conversationId) =>
+        $"{Conversations}/{conversationId}/messages/{world.Messages.First(m => m.ConversationId == conversationId).Id}";
 
     private static IEnumerable<Attempt> OnEach(VictimWorld world, Func<string, IEnumerable<Attempt>> attempts) =>
         world.Conversations.SelectMany(c => attempts(c.Id));

@@ -1,5 +1,5 @@
-import { Fragment, useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react'
-import type { Conversation } from '../sdk'
+import { Fragment, useId, useLayoutEffect, useRef, useState } from 'react'
+import type { Conversation, Message } from '../sdk'
 import { t } from '../i18n'
 import type { ChatState, ChatStore } from './store'
 import type { GroupActions } from './groupActions'
@@ -7,6 +7,11 @@ import { dayLabel } from './format'
 import { GroupDetailsDialog } from './GroupDetailsDialog'
 import { MessageItem } from './MessageItem'
 import { PresenceDot } from './PresenceDot'
+import { Composer } from './Composer'
+import { ConfirmDialog } from './ConfirmDialog'
+import { ConversationMenu } from './ConversationMenu'
+import { ForwardDialog } from './ForwardDialog'
+import { canEdit, canRecall, type FeatureActions } from './features'
 
 interface Props {
   store: ChatStore
@@ -14,14 +19,17 @@ interface Props {
   state: ChatState
   conversation: Conversation
   onBack: () => void
+  /** Replies, edits, recalls, reactions, files, forwards and settings; absent: plain text only. */
+  features?: FeatureActions
 }
 
-export function ChatView({ store, groups, state, conversation, onBack }: Props) {
-  // Keyed by conversation in Shell: each chat starts from its own kept draft.
-  const [draft, setDraft] = useState(() => store.drafts.get(conversation.id))
+export function ChatView({ store, groups, state, conversation, onBack, features }: Props) {
   const [details, setDetails] = useState(false)
+  const [replyTo, setReplyTo] = useState<Message | null>(null)
+  const [editing, setEditing] = useState<Message | null>(null)
+  const [forwarding, setForwarding] = useState<Message | null>(null)
+  const [recalling, setRecalling] = useState<Message | null>(null)
   const listRef = useRef<HTMLOListElement>(null)
-  const composerRef = useRef<HTMLTextAreaElement>(null)
   const id = useId()
   const items = store.items(conversation.id)
   const loading = state.loadingHistory[conversation.id] && items.length === 0
@@ -43,22 +51,19 @@ export function ChatView({ store, groups, state, conversation, onBack }: Props) 
     scrollMemo.current = { firstKey, lastKey, height: list.scrollHeight }
   }, [firstKey, lastKey])
 
-  useEffect(() => composerRef.current?.focus(), [])
-
-  function submit() {
-    const text = draft.trim()
-    if (!text) return
-    store.send(conversation.id, text)
-    setDraft('')
-    store.drafts.set(conversation.id, '')
+  const me = state.me
+  const names = {
+    display: (userId: string) => (userId === me.id ? t.you : store.displayName(userId)),
+    username: (userId: string) => state.users[userId]?.username,
   }
-
-  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
-    // Enter sends; Shift+Enter (and Enter while an IME is composing) makes a new line.
-    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
-      event.preventDefault()
-      submit()
-    }
+  const jump = (seq: number) => listRef.current?.querySelector<HTMLElement>(`[data-seq="${seq}"]`)?.scrollIntoView({ block: 'center' })
+  const actionsFor = (m: Message) => features && {
+    reply: () => { setEditing(null); setReplyTo(m) },
+    react: (emoji: string) => void features.react(m, emoji, true),
+    edit: canEdit(m, me.id) ? () => { setReplyTo(null); setEditing(m) } : undefined,
+    recall: canRecall(m, me.id, conversation.role, isGroup) ? () => setRecalling(m) : undefined,
+    hide: () => void features.hide(m),
+    forward: () => setForwarding(m),
   }
 
   return (
@@ -73,6 +78,7 @@ export function ChatView({ store, groups, state, conversation, onBack }: Props) 
             ⓘ
           </button>
         )}
+        {features && <ConversationMenu conversation={conversation} peerId={peer} features={features} blocked={peer ? state.blocked?.[peer] === true : false} />}
       </header>
       {details && isGroup && (
         <GroupDetailsDialog store={store} groups={groups} state={state} conversation={conversation} onClose={() => setDetails(false)} />
@@ -96,6 +102,10 @@ export function ChatView({ store, groups, state, conversation, onBack }: Props) 
               <MessageItem
                 item={m} mine={mine} sender={mine ? t.you : store.displayName(m.senderId)} showSender={isGroup && !mine}
                 onRetry={(clientMsgId) => store.retry(conversation.id, clientMsgId)}
+                me={me} names={names} onJump={jump}
+                link={features && ((a, variant) => features.link(conversation.id, a, variant))}
+                actions={m.message && actionsFor(m.message)}
+                onReact={features && m.message && ((emoji, add) => void features.react(m.message!, emoji, add))}
               />
             </Fragment>
           )
@@ -104,27 +114,35 @@ export function ChatView({ store, groups, state, conversation, onBack }: Props) 
       <p className="typing" data-testid={typists.length ? 'typing-indicator' : undefined} role="status">
         {typists.length ? t.typing(typists) : ''}
       </p>
-      <form
-        className="composer"
-        onSubmit={(e) => {
-          e.preventDefault()
-          submit()
+      <Composer
+        conversation={conversation} me={me} users={state.users} nameOf={names.display}
+        draft={store.drafts.get(conversation.id)} onDraft={(text) => store.drafts.set(conversation.id, text)}
+        onTyping={() => store.userTyping(conversation.id)}
+        onSend={(text, options) => {
+          if (features) features.send(conversation.id, text, options)
+          else store.send(conversation.id, text)
+          setReplyTo(null)
         }}
-      >
-        <label htmlFor={`${id}-composer`} className="visually-hidden">{t.message}</label>
-        <textarea
-          id={`${id}-composer`} ref={composerRef} data-testid="composer" rows={1} value={draft}
-          placeholder={t.messagePlaceholder} maxLength={4000} aria-describedby={`${id}-hint`}
-          onChange={(e) => {
-            setDraft(e.target.value)
-            store.drafts.set(conversation.id, e.target.value)
-            if (e.target.value.trim()) store.userTyping(conversation.id)
-          }}
-          onKeyDown={onKeyDown}
+        replyTo={replyTo} onCancelReply={() => setReplyTo(null)}
+        editing={editing} onCancelEdit={() => setEditing(null)}
+        onSaveEdit={(text) => {
+          if (editing && features) void features.edit(editing, text)
+          setEditing(null)
+        }}
+        onAttach={features && ((file, progress) => features.upload(conversation.id, file, progress))}
+      />
+      {forwarding && features && (
+        <ForwardDialog
+          conversations={state.conversations} title={(c) => store.title(c)} onClose={() => setForwarding(null)}
+          onPick={(target) => { features.forward(forwarding, target); setForwarding(null) }}
         />
-        <span id={`${id}-hint`} className="visually-hidden">{t.composerHint}</span>
-        <button type="submit" className="primary" data-testid="send" disabled={!draft.trim()}>{t.send}</button>
-      </form>
+      )}
+      {recalling && features && (
+        <ConfirmDialog
+          title={t.recallConfirm} confirmLabel={t.recall} onCancel={() => setRecalling(null)}
+          onConfirm={() => { void features.recall(recalling); setRecalling(null) }}
+        />
+      )}
     </section>
   )
 }

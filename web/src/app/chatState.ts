@@ -11,6 +11,8 @@ export interface ChatItem {
   text: string
   createdAt?: string
   status: 'pending' | 'sent' | 'read' | 'failed'
+  /** The delivered message itself (its reply, reactions, file, edit and recall state). */
+  message?: Message
 }
 
 export interface ChatState {
@@ -35,6 +37,8 @@ export interface ChatState {
   peerReads: Record<string, Record<string, number>>
   /** The title of the open conversation the user just left or was removed from (shown instead of it). */
   goneTitle: string | null
+  /** Users the user has blocked (by id). */
+  blocked?: Record<string, boolean>
 }
 
 /** A snapshot store for `useSyncExternalStore`: every change makes a new snapshot object and tells the listeners. */
@@ -59,9 +63,10 @@ export abstract class ExternalStore<S> {
 /** Messages and sends of a conversation in display order: the delivered ones by seq, then the sends in flight. */
 export function chatItems(state: ChatState, conversationId: string): ChatItem[] {
   const reads = state.peerReads[conversationId]
-  const delivered: ChatItem[] = (state.messages[conversationId] ?? []).map((m) => ({
+  // A message the user deleted for themselves is not shown; its seq stays known, so no gap is fetched for it.
+  const delivered: ChatItem[] = (state.messages[conversationId] ?? []).filter((m) => !m.hidden).map((m) => ({
     key: `s${m.seq}`, seq: m.seq, senderId: m.senderId, text: m.text, createdAt: m.createdAt,
-    status: deliveredStatus(m.senderId === state.me.id, m.seq, reads),
+    status: deliveredStatus(m.senderId === state.me.id, m.seq, reads), message: m,
   }))
   const pending: ChatItem[] = (state.outbox[conversationId] ?? []).map((p) => ({
     key: `p${p.clientMsgId}`, clientMsgId: p.clientMsgId, senderId: state.me.id, text: p.text, status: p.failed ? 'failed' : 'pending',

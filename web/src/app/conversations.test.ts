@@ -49,3 +49,25 @@ describe('conversation rules', () => {
     expect(merged[0]).toMatchObject({ title: 'renamed', lastSeq: 4, updatedAt: '2026-11-27T12:00:00.000Z' })
   })
 })
+
+describe('mentions and pins', () => {
+  const base = conv('c', '2026-11-27T10:00:00.000Z', { lastSeq: 3, readSeq: 3, unreadCount: 0 })
+  const mention = (seq: number, over: Partial<Message> = {}): Message => ({ ...msg(seq, 'bob', '2026-11-27T10:01:00.000Z'), ...over })
+
+  it('counts a new message that mentions me, by id or @all, but not my own or a plain one', () => {
+    let c = withMessage(base, mention(4, { mentions: ['alice'] }), false, 'alice')
+    c = withMessage(c, mention(5, { mentionsAll: true }), false, 'alice')
+    c = withMessage(c, mention(6), false, 'alice')
+    expect(c.mentionCount).toBe(2)
+    // A repeat of an event already counted counts nothing.
+    expect(withMessage(c, mention(5, { mentionsAll: true }), false, 'alice').mentionCount).toBe(2)
+    expect(withRead(c, 6).mentionCount).toBe(0)
+    // My own message (even with @all) reads everything above it.
+    expect(withMessage(c, { ...mention(7, { mentionsAll: true }), senderId: 'alice' }, true, 'alice').mentionCount).toBe(0)
+  })
+
+  it('lists pinned conversations first, then by activity', () => {
+    const list = [conv('a', '2026-11-27T12:00:00.000Z'), conv('p', '2026-11-27T09:00:00.000Z', { pinned: true }), conv('b', '2026-11-27T11:00:00.000Z')]
+    expect(sortByActivity(list).map((c) => c.id)).toEqual(['p', 'a', 'b'])
+  })
+})

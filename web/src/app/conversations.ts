@@ -5,23 +5,37 @@ import type { Conversation, Message } from '../sdk'
 /** Raises the caller's read marker to `seq` (never back). */
 export function withRead(c: Conversation, seq: number): Conversation {
   const readSeq = Math.max(c.readSeq, seq)
-  return { ...c, readSeq, unreadCount: Math.max(0, c.lastSeq - readSeq) }
+  const unreadCount = Math.max(0, c.lastSeq - readSeq)
+  // Which unread messages mention the user is not known here; all read clears the count, the next list corrects it.
+  return { ...c, readSeq, unreadCount, mentionCount: unreadCount === 0 ? 0 : Math.min(c.mentionCount, unreadCount) }
 }
 
-/** A delivered message moves the conversation on (the user's own one also moves their read marker). */
-export function withMessage(c: Conversation, m: Message, mine: boolean): Conversation {
+/** Whether a message mentions the user: by id, or @all (never their own message). */
+export function mentionsMe(m: Message, meId: string): boolean {
+  return m.senderId !== meId && (m.mentionsAll === true || (m.mentions ?? []).includes(meId))
+}
+
+/**
+ * A delivered message moves the conversation on (the user's own one also moves their read marker; one that mentions
+ * `meId` and is new counts as a mention).
+ */
+export function withMessage(c: Conversation, m: Message, mine: boolean, meId?: string): Conversation {
   const lastSeq = Math.max(c.lastSeq, m.seq)
   const readSeq = mine ? Math.max(c.readSeq, m.seq) : c.readSeq
   const newer = !c.lastMessage || m.seq >= c.lastMessage.seq
+  const fresh = m.seq > c.lastSeq && m.seq > readSeq
   return {
     ...c, lastSeq, readSeq, unreadCount: Math.max(0, lastSeq - readSeq),
+    // Sending moves the sender's marker past everything: nothing unread, no mention left.
+    mentionCount: lastSeq === readSeq ? 0 : (c.mentionCount ?? 0) + (fresh && meId !== undefined && mentionsMe(m, meId) ? 1 : 0),
     lastMessage: newer ? m : c.lastMessage, updatedAt: newer && m.createdAt > c.updatedAt ? m.createdAt : c.updatedAt,
   }
 }
 
-/** Most recently active first. Sorts in place and returns the list. */
+/** Pinned first, then most recently active first. Sorts in place and returns the list. */
 export function sortByActivity(list: Conversation[]): Conversation[] {
-  return list.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0))
+  return list.sort((a, b) =>
+    a.pinned !== b.pinned ? (a.pinned ? -1 : 1) : a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0)
 }
 
 /** `known` updated with `list` (from the server), most recently active first. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { setLanguage } from '../i18n'
-import { clockTime, dateLocale, dateTime, dayLabel, initials, linkify, shortTime } from './format'
+import { clockTime, dateLocale, dateTime, dayLabel, initials, linkify, shortTime, fileSize, richText } from './format'
 
 describe('linkify', () => {
   it('makes only http(s) URLs links and keeps the rest as text', () => {
@@ -49,5 +49,29 @@ describe('dates follow the interface language', () => {
     expect(dateLocale('en', ['de-DE', 'en-GB'])).toBe('en-GB')
     expect(dateLocale('en', ['fr-FR'])).toBe('en')
     expect(dateLocale('zh-CN', ['en-US'])).toBe('zh-CN')
+  })
+})
+
+describe('richText', () => {
+  it('marks only the mentions the server resolved, and the reader\'s own as me', () => {
+    const parts = richText('hi @Alice and @bob, not @carol; mail@alice.dev', ['alice', 'bob'], 'bob')
+    expect(parts.filter((p) => p.mention).map((p) => [p.text, p.mention])).toEqual([['@Alice', 'other'], ['@bob', 'me']])
+    expect(parts.map((p) => p.text).join('')).toBe('hi @Alice and @bob, not @carol; mail@alice.dev')
+  })
+
+  it('marks @all only when the message mentions everyone, and never inside a link', () => {
+    expect(richText('@all look', [], 'bob', false).some((p) => p.mention)).toBe(false)
+    expect(richText('@all look', [], 'bob', true)[0]).toEqual({ text: '@all', mention: 'me' })
+    const linked = richText('see https://x.dev/@alice', ['alice'], 'bob')
+    expect(linked.find((p) => p.href)?.text).toBe('https://x.dev/@alice')
+    expect(linked.some((p) => p.mention)).toBe(false)
+  })
+})
+
+describe('fileSize', () => {
+  it('writes bytes, kilobytes and megabytes', () => {
+    expect(fileSize(999)).toBe('999 B')
+    expect(fileSize(1234)).toBe('1.2 KB')
+    expect(fileSize(25 * 1024 * 1024)).toBe('26 MB')
   })
 })

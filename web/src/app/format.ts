@@ -62,6 +62,54 @@ export function linkify(text: string): TextPart[] {
   return parts
 }
 
+export interface RichPart extends TextPart {
+  /** An @mention the server recognised: `me` when it names the reader (or is @all), else `other`. */
+  mention?: 'me' | 'other'
+}
+
+/**
+ * Links (as {@link linkify}) and, in the runs between them, the mentions the server recognised: `@name` only for the
+ * usernames it resolved (so a typed "@nobody" stays text), and `@all` only when the message mentions everyone.
+ */
+export function richText(text: string, mentionedNames: readonly string[], myName: string, mentionsAll = false): RichPart[] {
+  const names = new Set(mentionedNames.map((n) => n.toLowerCase()))
+  if (names.size === 0 && !mentionsAll) return linkify(text)
+  const me = myName.toLowerCase()
+  const out: RichPart[] = []
+  for (const part of linkify(text)) {
+    if (part.href) {
+      out.push(part)
+      continue
+    }
+    let last = 0
+    for (const match of part.text.matchAll(/@([a-z0-9._-]{1,32})/gi)) {
+      const name = match[1]!.toLowerCase()
+      const known = name === 'all' ? mentionsAll : names.has(name)
+      // Not after a name character: "mail@alice" is an address; "你好@alice" is a mention.
+      const before = match.index > 0 ? part.text[match.index - 1]! : ' '
+      if (!known || /[a-z0-9._-]/i.test(before)) continue
+      if (match.index > last) out.push({ text: part.text.slice(last, match.index) })
+      out.push({ text: match[0], mention: name === me || name === 'all' ? 'me' : 'other' })
+      last = match.index + match[0].length
+    }
+    if (last < part.text.length) out.push({ text: part.text.slice(last) })
+  }
+  return out
+}
+
+/** A file size for people: 999 B, 1.2 KB, 3.4 MB. */
+export function fileSize(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`
+  const units = ['KB', 'MB', 'GB']
+  let value = bytes / 1000
+  let unit = 0
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000
+    unit++
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`
+}
+
 /** Initials for an avatar: the first letters of up to two words. */
 export function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean)

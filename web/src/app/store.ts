@@ -1,9 +1,10 @@
-import { TokenImApiError, TokenImRealtime, type Conversation, type Message, type PendingSend, type TokenImRest, type User } from '../sdk'
+import { TokenImApiError, TokenImRealtime, type Conversation, type Message, type PendingSend, type SendOptions, type TokenImRest, type User } from '../sdk'
 import { activeTypists, shouldSendTyping, typingShowMs, typingStarted, typingStopped, withPeerRead } from './live'
 import { ExternalStore, chatItems, withoutConversation, type ChatItem, type ChatState } from './chatState'
 import { isOwnRemoval, mergeConversations, sortByActivity, withMessage, withRead } from './conversations'
 import { DraftStore, sessionStorageOrNull } from './drafts'
 import { MembersStore } from './members'
+import { ChangeSync, withChanged, withHidden } from './messageChanges'
 
 export type { ChatItem, ChatState } from './chatState'
 
@@ -24,6 +25,8 @@ export class ChatStore extends ExternalStore<ChatState> {
   readonly members: MembersStore
   /** Unsent drafts by conversation (see drafts.ts for why sessionStorage). */
   readonly drafts: DraftStore
+  /** Edits, recalls and reactions, kept current by their change cursor. */
+  readonly changes: ChangeSync
 
   constructor(private readonly rest: TokenImRest, me: User) {
     super({
@@ -32,6 +35,7 @@ export class ChatStore extends ExternalStore<ChatState> {
     })
     this.members = new MembersStore(rest, (ids) => ids.forEach((id) => this.ensureUser(id)))
     this.drafts = new DraftStore(sessionStorageOrNull(), `tokenim.drafts.${me.id}`)
+    this.changes = new ChangeSync(rest, (m) => this.set(withChanged(this.state, m)))
     this.realtime = new TokenImRealtime({ rest }, {
       message: (m) => this.onMessage(m),
       conversations: (list) => this.onFullList(list),
@@ -48,6 +52,8 @@ export class ChatStore extends ExternalStore<ChatState> {
         if (f.userId !== this.state.me.id) this.onTyping(f.conversationId, f.userId)
       },
       presence: (p) => this.set({ online: { ...this.state.online, [p.userId]: p.online } }),
+      changed: (m) => this.changes.onChanged(m),
+      hidden: (f) => this.hideLocally(f.conversationId, f.seq),
       state: (connection) => {
         this.set({ connection })
         if (connection !== 'online') return
@@ -136,11 +142,24 @@ export class ChatStore extends ExternalStore<ChatState> {
     }
   }
 
-  send(conversationId: string, text: string): void {
+  send(conversationId: string, text: string, options?: SendOptions): void {
     this.typingSentAt.delete(conversationId)
-    const clientMsgId = this.realtime.send(conversationId, text)
+    const clientMsgId = this.realtime.send(conversationId, text, undefined, options)
     const list = this.state.outbox[conversationId] ?? []
-    this.set({ outbox: { ...this.state.outbox, [conversationId]: [...list, { conversationId, clientMsgId, text }] } })
+    this.set({ outbox: { ...this.state.outbox, [conversationId]: [...list, { conversationId, clientMsgId, text, ...(options ? { options } : {}) }] } })
+  }
+
+  /** Shows a message as changed at once (the `changed` event that follows finds it applied). */
+  applyChanged(m: Message): void {
+    this.set(withChanged(this.state, m))
+  }
+
+  hideLocally(conversationId: string, seq: number): void {
+    this.set(withHidden(this.state, conversationId, seq))
+  }
+
+  setBlocked(userId: string, blocked: boolean): void {
+    this.set({ blocked: { ...this.state.blocked, [userId]: blocked } })
   }
 
   /** Sends a refused message again (a new send: the server refused the old clientMsgId for good). */
@@ -149,7 +168,7 @@ export class ChatStore extends ExternalStore<ChatState> {
     const item = list.find((p) => p.clientMsgId === clientMsgId)
     if (!item) return
     this.set({ outbox: { ...this.state.outbox, [conversationId]: list.filter((p) => p !== item) } })
-    this.send(conversationId, item.text)
+    this.send(conversationId, item.text, item.options)
   }
 
   /** Caches users the app already holds (search results), so their names show without a fetch. */
@@ -194,7 +213,7 @@ export class ChatStore extends ExternalStore<ChatState> {
       if (list?.some((p) => p.clientMsgId === m.clientMsgId))
         this.set({ outbox: { ...this.state.outbox, [m.conversationId]: list.filter((p) => p.clientMsgId !== m.clientMsgId) } })
     }
-    this.patchConversation(m.conversationId, (c) => withMessage(c, m, mine))
+    this.patchConversation(m.conversationId, (c) => withMessage(c, m, mine, this.state.me.id))
     if (!this.state.conversations.some((c) => c.id === m.conversationId))
       void this.rest.getConversation(m.conversationId).then((c) => this.applyConversations([c]), () => undefined)
     if (!mine && this.state.activeId === m.conversationId && document.visibilityState === 'visible') this.markRead(m.conversationId)
@@ -259,6 +278,7 @@ export class ChatStore extends ExternalStore<ChatState> {
    */
   private onFullList(list: Conversation[]): void {
     this.applyConversations(list)
+    this.changes.onConversations(list)
     const listed = new Set(list.map((c) => c.id))
     for (const c of this.state.conversations) {
       if (listed.has(c.id)) continue

@@ -107,6 +107,22 @@ describe('TokenImRealtime', () => {
     await rest.logout().catch(() => undefined)
   })
 
+  it('sends a reply, forward or file with its fields, also when the send waited for the connection', async () => {
+    const { rt, sockets } = await setup(() => 2)
+    rt.send('c1', 'yes', 'cm-r', { replyToId: 'm9', attachmentId: 'a1' })
+    rt.start()
+    const s = sockets[0]!
+    s.open()
+    s.receive({ op: 'ready', userId: 'alice', sessionId: 's', serverTime: '' })
+    await flush()
+    s.receive({ op: 'synced', re: s.last('sync').id, conversationId: 'c1', messages: [msg(1), msg(2)], hasMore: false })
+    await flush()
+    expect(s.last('send')).toMatchObject({ clientMsgId: 'cm-r', text: 'yes', replyToId: 'm9', attachmentId: 'a1' })
+    expect(s.last('send')).not.toHaveProperty('forwardOf')
+    rt.send('c1', '', 'cm-f', { forwardOf: { conversationId: 'c2', messageId: 'm1' } })
+    expect(s.last('send')).toMatchObject({ clientMsgId: 'cm-f', text: '', forwardOf: { conversationId: 'c2', messageId: 'm1' } })
+  })
+
   it('sends a refresh frame when the tokens are refreshed', async () => {
     const { rt, sockets, rest } = await setup(() => 0)
     rt.start()
@@ -182,5 +198,24 @@ describe('TokenImRealtime', () => {
     expect(failed).toEqual([{ clientMsgId: 'cm-bad', code: 'message_rejected' }])
     rt.stop()
     await rest.logout().catch(() => undefined)
+  })
+})
+
+describe('TokenImRealtime changes', () => {
+  it('hands changed and hidden events to their handlers', async () => {
+    const changed: Message[] = []
+    const hidden: string[] = []
+    const { rt, sockets } = await setup(() => 0, { changed: (m) => changed.push(m), hidden: (f) => hidden.push(f.messageId) })
+    rt.start()
+    const s = sockets[0]!
+    s.open()
+    s.receive({ op: 'ready', userId: 'alice', sessionId: 's', serverTime: '' })
+
+    s.receive({ op: 'changed', message: { ...msg(1, 'edited'), changeSeq: 1 } })
+    s.receive({ op: 'hidden', conversationId: 'c1', messageId: 'm1', seq: 1 })
+
+    expect(changed.map((m) => [m.text, m.changeSeq])).toEqual([['edited', 1]])
+    expect(hidden).toEqual(['m1'])
+    rt.stop()
   })
 })

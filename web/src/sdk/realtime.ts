@@ -3,7 +3,7 @@ import { TokenImApiError } from './errors'
 import { newClientMsgId } from './ids'
 import type { TokenImRest } from './rest'
 import { ConversationStream } from './stream'
-import type { Conversation, ConversationFrame, Message, PresenceFrame, ReceiptFrame, ServerFrame, SyncedFrame, TypingFrame } from './types'
+import type { Conversation, ConversationFrame, HiddenFrame, Message, PresenceFrame, ReceiptFrame, ServerFrame, SendOptions, SyncedFrame, TypingFrame } from './types'
 
 /** The part of the browser WebSocket the client uses (a test passes a fake). */
 export interface WebSocketLike {
@@ -23,6 +23,8 @@ export interface PendingSend {
   conversationId: string
   clientMsgId: string
   text: string
+  /** A reply, forward or file the send carries (resent with it). */
+  options?: SendOptions
 }
 
 export interface RealtimeHandlers {
@@ -34,6 +36,10 @@ export interface RealtimeHandlers {
   receipt?: (frame: ReceiptFrame) => void
   typing?: (frame: TypingFrame) => void
   presence?: (frame: PresenceFrame) => void
+  /** A message was edited, recalled or its reactions changed; run it through a `ChangeCursor` (changes.ts) to spot gaps. */
+  changed?: (message: Message) => void
+  /** You deleted a message for yourself on another device. */
+  hidden?: (frame: HiddenFrame) => void
   state?: (state: ConnectionState) => void
   /** A send the server refused for good (validation, not a member); it is no longer retried. */
   sendFailed?: (send: PendingSend, error: TokenImApiError) => void
@@ -147,8 +153,8 @@ export class TokenImRealtime {
   }
 
   /** Queues a message; it goes out now when online, else after the next catch-up. Returns its `clientMsgId`. */
-  send(conversationId: string, text: string, clientMsgId: string = newClientMsgId()): string {
-    const send: PendingSend = { conversationId, clientMsgId, text }
+  send(conversationId: string, text: string, clientMsgId: string = newClientMsgId(), options?: SendOptions): string {
+    const send: PendingSend = { conversationId, clientMsgId, text, ...(options ? { options } : {}) }
     this.pending.push(send)
     if (this.sendsOpen) this.transmit(send)
     return clientMsgId
@@ -293,6 +299,12 @@ export class TokenImRealtime {
       case 'presence':
         this.handlers.presence?.(frame)
         break
+      case 'changed':
+        this.handlers.changed?.(frame.message)
+        break
+      case 'hidden':
+        this.handlers.hidden?.(frame)
+        break
       default:
         break
     }
@@ -352,7 +364,9 @@ export class TokenImRealtime {
     if (!this.socket) return
     const id = this.id()
     this.inFlight.set(id, send)
-    this.socket.send(JSON.stringify({ op: 'send', id, conversationId: send.conversationId, clientMsgId: send.clientMsgId, text: send.text }))
+    this.socket.send(JSON.stringify({
+      op: 'send', id, conversationId: send.conversationId, clientMsgId: send.clientMsgId, text: send.text, ...send.options,
+    }))
   }
 
   private onSendError(re: string | undefined, error: TokenImApiError): void {

@@ -191,6 +191,14 @@ export class TokenImRest {
 
   // ---- plumbing ----
 
+  /**
+   * An authenticated call of any route under `/api/v1` (refreshed once on an expired token, like every call here), for
+   * the feature modules beside this one (changes.ts, …) so each keeps its routes in its own file.
+   */
+  request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.call<T>(method, path, body)
+  }
+
   private async signIn(path: string, body: Record<string, unknown>): Promise<TokenResponse> {
     const tokens = await this.call<TokenResponse>('POST', path, { ...body, deviceName: this.deviceName, refreshTokenCookie: true }, false)
     return this.accept(tokens)

@@ -127,6 +127,18 @@ export interface MessagePage {
   hasMore: boolean
 }
 
+/** `GET /conversations/{id}/changes`: each changed message once, at its latest change, ascending by `changeSeq`. */
+export interface ChangePage {
+  messages: Message[]
+  hasMore: boolean
+}
+
+/** `GET /search/messages`: matches, newest first; `nextCursor` fetches the next (older) page. */
+export interface SearchPage {
+  messages: Message[]
+  nextCursor?: string
+}
+
 /** Problem Details (RFC 9457) as the server writes it. */
 export interface ProblemDetails {
   type?: string
