@@ -31,6 +31,7 @@ internal sealed partial class AttachmentCleanup(
                 await files.DeleteBlobIfUnreferencedAsync(key, cancellationToken);
         }
         while (deleted.Count == Batch);
+        await files.RetryDeferredAsync(cancellationToken);
         // Scratch files of uploads a crash cut off; real time, as the file system stamps them.
         blobs.DeleteStaleScratch(DateTimeOffset.UtcNow - TimeSpan.FromDays(1));
         return total;

@@ -92,7 +92,20 @@ internal sealed partial class AttachmentService
         if (await store.IsBlobReferencedAsync(blobKey, cancellationToken))
             return;
         var usedBefore = time.GetUtcNow() - TimeSpan.FromMinutes(1);
-        await blobs.DeleteIfIdleAsync(AttachmentKeys.Thumbnail(blobKey), usedBefore, cancellationToken);
-        await blobs.DeleteIfIdleAsync(blobKey, usedBefore, cancellationToken);
+        var thumbnailGone = await blobs.DeleteIfIdleAsync(AttachmentKeys.Thumbnail(blobKey), usedBefore, cancellationToken);
+        // Kept for being in use a moment ago (a recall right after the upload): no row names it any more, so only
+        // this node knows to look again; the next cleanup pass does.
+        if (!await blobs.DeleteIfIdleAsync(blobKey, usedBefore, cancellationToken) || !thumbnailGone)
+            _deferred.Enqueue(blobKey);
+    }
+
+    /// <summary>Blobs whose deletion was put off; retried by each cleanup pass (lost on a restart: then they stay, unreadable, as no row names them).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _deferred = new();
+
+    /// <summary>Retries the blobs put off since the last pass.</summary>
+    public async Task RetryDeferredAsync(CancellationToken cancellationToken)
+    {
+        for (var count = _deferred.Count; count > 0 && _deferred.TryDequeue(out var key); count--)
+            await DeleteBlobIfUnreferencedAsync(key, cancellationToken);
     }
 }

@@ -76,12 +76,15 @@ internal sealed class FileAttachmentBlobStore : IAttachmentBlobStore
         }
     }
 
-    public Task DeleteIfIdleAsync(string key, DateTimeOffset usedBefore, CancellationToken cancellationToken)
+    public Task<bool> DeleteIfIdleAsync(string key, DateTimeOffset usedBefore, CancellationToken cancellationToken)
     {
         var file = new FileInfo(PathOf(key));
-        if (file.Exists && file.LastWriteTimeUtc < usedBefore.UtcDateTime)
-            file.Delete();
-        return Task.CompletedTask;
+        if (!file.Exists)
+            return Task.FromResult(true);
+        if (file.LastWriteTimeUtc >= usedBefore.UtcDateTime)
+            return Task.FromResult(false);
+        file.Delete();
+        return Task.FromResult(true);
     }
 
     public int DeleteStaleScratch(DateTimeOffset before)

@@ -29,9 +29,9 @@ internal interface IAttachmentBlobStore
     /// <summary>
     /// Deletes the blob unless it was put or touched after <paramref name="usedBefore"/>: a blob no row references any
     /// more may be about to get one from an upload of the same bytes. Deleting a missing blob is no error (several
-    /// nodes may clean at once).
+    /// nodes may clean at once). False when it was kept for being in use.
     /// </summary>
-    Task DeleteIfIdleAsync(string key, DateTimeOffset usedBefore, CancellationToken cancellationToken);
+    Task<bool> DeleteIfIdleAsync(string key, DateTimeOffset usedBefore, CancellationToken cancellationToken);
 
     /// <summary>Deletes scratch files older than <paramref name="before"/>: uploads cut off by a crash. Returns how many.</summary>
     int DeleteStaleScratch(DateTimeOffset before);

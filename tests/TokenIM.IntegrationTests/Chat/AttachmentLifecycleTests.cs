@@ -75,6 +75,32 @@ public sealed class AttachmentLifecycleTests
     }
 
     [Fact]
+    public async Task RecallMessageAsync_WithFile_LinksStopAtOnceAndTheBytesGoAtTheNextPass()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var factory = new TokenImFactory { Clock = clock };
+        factory.Settings["TokenIM:Attachments:CleanupInterval"] = "1.00:00:00";
+        var alice = await factory.RegisterAsync();
+        var group = await alice.CreateGroupAsync("recall");
+        using var sdk = factory.Sdk(alice);
+        var uploaded = await sdk.UploadAttachmentAsync(group.Id, new MemoryStream("regretted"u8.ToArray()), "r.txt", cancellationToken: Ct);
+        var sent = await sdk.SendMessageAsync(group.Id, new SendMessageRequest(null, "", AttachmentId: uploaded.Id), Ct);
+        var link = await sdk.GetAttachmentLinkAsync(group.Id, uploaded.Id, cancellationToken: Ct);
+
+        var tombstone = await sdk.RecallMessageAsync(group.Id, sent.Id, Ct);
+
+        Assert.Null(tombstone.Attachment);
+        Assert.DoesNotContain(await AttachmentFiles.RowsAsync(factory), r => r.Id == uploaded.Id);
+        using (var refused = await factory.CreateClient().GetAsync(link.Url, Ct))
+            await refused.ReadProblemAsync(ErrorCode.InvalidLink);
+        // Uploaded a moment ago: the bytes wait out the in-use minute, then the cleanup takes them.
+        Assert.Single(AttachmentFiles.Disk(factory).Blobs);
+        clock.Advance(TimeSpan.FromMinutes(2));
+        await factory.Services.GetRequiredService<AttachmentCleanup>().RunOnceAsync(Ct);
+        Assert.Empty(AttachmentFiles.Disk(factory).Blobs);
+    }
+
+    [Fact]
     public async Task ShareAsync_ForwardedFile_NewRowInTheTargetSharesTheBytesAndOutlivesTheSource()
     {
         using var factory = new TokenImFactory();
