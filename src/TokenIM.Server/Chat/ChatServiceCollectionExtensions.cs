@@ -15,6 +15,7 @@ internal static class ChatServiceCollectionExtensions
         services.AddSingleton<IMessageChangeStore>(sp => sp.GetRequiredService<EfChatStore>());
         services.AddSingleton<ISearchStore>(sp => sp.GetRequiredService<EfChatStore>());
         services.AddSocial();
+        services.AddTokenImAttachments();
         // The fan-out is registered before the writer so that it stops after it: every committed batch gets published.
         services.AddSingleton<MessageFanout>();
         services.AddSingleton<IMessageCommitObserver>(sp => sp.GetRequiredService<MessageFanout>());

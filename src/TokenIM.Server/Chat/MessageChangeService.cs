@@ -21,7 +21,8 @@ internal sealed class MessageChangeService(
     MessageViews views,
     ChangeEvents events,
     TimeProvider time,
-    IOptions<TokenImOptions> options)
+    IOptions<TokenImOptions> options,
+    AttachmentService files)
 {
     private static readonly Failure s_messageNotFound = new(ErrorCode.MessageNotFound, "No such message in this conversation.");
     private static readonly Failure s_recalled = new(ErrorCode.MessageRecalled, "The message was recalled.");
@@ -74,7 +75,8 @@ internal sealed class MessageChangeService(
             return ChatFailures.ConversationNotFound;
         var moderator = membership.ConversationType == ConversationTypes.Group && membership.Member.Role is MemberRoles.Owner or MemberRoles.Admin;
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        return await ChangeAsync(userId, conversationId, messageId, roster, m =>
+        string? droppedFile = null;
+        var recalled = await ChangeAsync(userId, conversationId, messageId, roster, m =>
         {
             if (m is null)
                 return s_messageNotFound;
@@ -84,8 +86,13 @@ internal sealed class MessageChangeService(
                 return (MessageChange?)null;
             if (!moderator && now - m.CreatedAt > (long)_settings.RecallWindow.TotalMilliseconds)
                 return new Failure(ErrorCode.RecallWindowClosed, $"A message can be recalled within {_settings.RecallWindow} of sending; delete it for yourself instead.");
+            droppedFile = m.AttachmentId;
             return new MessageChange(MessageChangeKind.Recall, userId, now);
         }, cancellationToken);
+        // The recalled file's row goes at once (its links stop working), its bytes once no forward names them.
+        if (recalled.IsSuccess && droppedFile is not null)
+            await files.ReleaseAsync(conversationId, droppedFile, cancellationToken);
+        return recalled;
     }
 
     /// <summary>Adds (or removes) the caller's reaction; adding one that is there, or removing one that is not, changes nothing.</summary>

@@ -63,7 +63,7 @@ internal sealed class MessageService(
             onCommitted is null ? null : result => onCommitted(result is null ? default(Result<(MessageDto Message, bool Created)>?) : ToResult(result, sendExtras)),
             sendExtras);
         var committed = await writer.QueueAsync(send, cancellationToken);
-        return CompleteAsync(committed, sendExtras);
+        return CompleteAsync(conversationId, committed, sendExtras);
     }
 
     /// <summary>
@@ -116,8 +116,16 @@ internal sealed class MessageService(
         return Outcome.Ok;
     }
 
-    private static async Task<Result<(MessageDto Message, bool Created)>> CompleteAsync(Task<AppendResult> committed, MessageExtras? extras) =>
-        ToResult(await committed, extras);
+    private async Task<Result<(MessageDto Message, bool Created)>> CompleteAsync(string conversationId, Task<AppendResult> committed, MessageExtras? sent)
+    {
+        var result = await committed;
+        if (result.Status == AppendStatus.Created && sent is not null)
+            await extras.AfterCommitAsync(conversationId, sent, result.Message!.Seq, CancellationToken.None);
+        // A repeated clientMsgId answers the original as any read shows it (its file, reply, reactions), not its bare row.
+        if (result.Status == AppendStatus.Duplicate)
+            return ((await views.ToDtosAsync(null, conversationId, [result.Message!], CancellationToken.None))[0], false);
+        return ToResult(result, sent);
+    }
 
     private static Result<(MessageDto Message, bool Created)> ToResult(AppendResult result, MessageExtras? extras) => result.Status switch
     {

@@ -12,8 +12,15 @@ namespace TokenIM.Server.Chat;
 /// pays one null check per kind and the mention scan (no '@', no work).
 /// </summary>
 internal sealed partial class SendExtras(
-    IChatStore store, IAccountStore accounts, TimeProvider time, IOptions<TokenImOptions> options, ISocialStore social, IUsernameDirectory usernames)
+    IChatStore store,
+    IAccountStore accounts,
+    TimeProvider time,
+    IOptions<TokenImOptions> options,
+    ISocialStore social,
+    IUsernameDirectory usernames,
+    AttachmentService files)
 {
+    private readonly AttachmentService _files = files;
     private readonly IChatStore _store = store;
     private readonly ISocialStore _social = social;
     private readonly IUsernameDirectory _usernames = usernames;
@@ -56,7 +63,7 @@ internal sealed partial class SendExtras(
             extras = extras with { ForwardedFromSenderId = forwarded.SenderId, ForwardedFromCreatedAt = forwarded.CreatedAt };
         }
 
-        var attachment = await ResolveAttachmentAsync(userId, conversationId, request.AttachmentId, forward.Value, cancellationToken);
+        var attachment = await ResolveAttachmentAsync(userId, conversationId, request.AttachmentId, request.ClientMsgId, forward.Value, cancellationToken);
         if (!attachment.IsSuccess)
             return attachment.Error!;
         if (attachment.Value is { } attached)

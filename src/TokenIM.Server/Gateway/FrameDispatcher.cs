@@ -131,7 +131,7 @@ internal sealed class FrameDispatcher(
 
             // The ack is queued by the writer's callback, in commit order, so a socket's acks arrive in seq order.
             queued = await messages.QueueSendAsync(
-                connection.UserId, frame.ConversationId!, new SendMessageRequest(frame.ClientMsgId, frame.Text), connection.Id, cancellationToken,
+                connection.UserId, frame.ConversationId!, new SendMessageRequest(frame.ClientMsgId, frame.Text, frame.ReplyToId, frame.ForwardOf, frame.AttachmentId), connection.Id, cancellationToken,
                 result =>
                 {
                     Acknowledge(connection, id, result);

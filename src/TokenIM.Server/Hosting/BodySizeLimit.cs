@@ -15,6 +15,14 @@ internal sealed class BodySizeLimit(RequestDelegate next)
 
     public Task InvokeAsync(HttpContext context)
     {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<StreamedBody>() is not null)
+        {
+            // The endpoint streams the body and holds it to its own limit (an upload's 25 MiB), answering its own 413.
+            if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+                bodyLimit.MaxRequestBodySize = null;
+            return next(context);
+        }
+
         var limit = HostingExtensions.MaxJsonBodyBytes;
         if (context.Request.ContentLength > limit)
             throw new BadHttpRequestException("The request body is too large.", StatusCodes.Status413PayloadTooLarge);
@@ -74,3 +82,6 @@ internal sealed class BodySizeLimit(RequestDelegate next)
         }
     }
 }
+
+/// <summary>Endpoint metadata: the endpoint streams its body and enforces its own size limit, so the 64 KiB JSON limit does not apply.</summary>
+internal sealed class StreamedBody;

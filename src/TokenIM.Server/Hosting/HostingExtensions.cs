@@ -183,7 +183,7 @@ internal sealed class TokenImOptionsValidator : IValidateOptions<TokenImOptions>
             ("Tokens", options.Tokens), ("Passwords", options.Passwords), ("RateLimits", options.RateLimits), ("Limits", options.Limits),
             ("Network", options.Network), ("Storage", options.Storage), ("Storage:Postgres", options.Storage.Postgres),
             ("Gateway", options.Gateway), ("Bus", options.Bus), ("Health", options.Health), ("Admin", options.Admin),
-            ("Webhooks", options.Webhooks),
+            ("Webhooks", options.Webhooks), ("Attachments", options.Attachments),
             ("Hooks:BeforeSend", options.Hooks.BeforeSend),
             ("Messages", options.Messages),
         ];

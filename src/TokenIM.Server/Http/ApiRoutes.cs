@@ -14,6 +14,7 @@ internal static class ApiRoutes
         api.MapMessageChangesApi();
         api.MapSearchApi();
         api.MapSocialApi();
+        api.MapAttachmentsApi();
         api.MapDiagnosticsApi();
         api.MapServerApi();
         app.MapJwksApi();

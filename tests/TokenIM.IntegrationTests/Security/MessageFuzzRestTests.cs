@@ -25,7 +25,7 @@ public sealed class MessageFuzzRestTests(LiveTokenImFactory factory) : IClassFix
 
     private sealed record RouteInfo(string Key, string Method, string Template, IReadOnlyList<string> PathParameters, IReadOnlyList<string> QueryParameters, BodyRoute? Body);
 
-    private sealed record RestCase(string What, bool MustRefuse, BodyMutation? Body = null, string? Parameter = null, string? Value = null, bool InQuery = false, string? MediaType = null);
+    private sealed record RestCase(string What, bool MustRefuse, BodyMutation? Body = null, string? Parameter = null, string? Value = null, bool InQuery = false, string? MediaType = null, string? RawBody = null);
 
     private sealed class Tally
     {
@@ -120,6 +120,9 @@ public sealed class MessageFuzzRestTests(LiveTokenImFactory factory) : IClassFix
             options.Add((1, Gen.OneOf("text/plain", "application/x-www-form-urlencoded", "application/xml", "").Select(t => new RestCase($"media type '{t}'", true, MediaType: t))));
         }
 
+        if (RestFuzzRoutes.RawBodies.Contains(route.Key))
+            options.Add((4, FuzzValues.String.Select(v => new RestCase($"raw body {JsonMutations.Short(v)}", false, RawBody: v))));
+
         foreach (var parameter in route.PathParameters)
             options.Add((2, urlValue.Select(v => new RestCase($"{parameter} = {JsonMutations.Short(v)}", true, Parameter: parameter, Value: v))));
         foreach (var parameter in route.QueryParameters)
@@ -155,6 +158,11 @@ public sealed class MessageFuzzRestTests(LiveTokenImFactory factory) : IClassFix
             request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(json));
             if (fuzz.MediaType is not "")
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue(fuzz.MediaType ?? "application/json");
+        }
+
+        else if (RestFuzzRoutes.RawBodies.Contains(route.Key))
+        {
+            request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(fuzz.RawBody ?? "bytes"));
         }
 
         var what = $"{label}: {fuzz.What}";
@@ -262,7 +270,7 @@ public sealed class MessageFuzzRestTests(LiveTokenImFactory factory) : IClassFix
                 var query = Named("query");
                 missing.AddRange(query.Where(q => !RestFuzzRoutes.Query.ContainsKey($"{key} {q}")).Select(q => $"query parameter {q} of {key}"));
                 BodyRoute? body = null;
-                if (operation.Value.TryGetProperty("requestBody", out _) && !RestFuzzRoutes.Bodies.TryGetValue(key, out body))
+                if (operation.Value.TryGetProperty("requestBody", out _) && !RestFuzzRoutes.Bodies.TryGetValue(key, out body) && !RestFuzzRoutes.RawBodies.Contains(key))
                     missing.Add($"body of {key}");
                 routes.Add(new RouteInfo(key, operation.Name.ToUpperInvariant(), path.Name, Named("path"), query, body));
             }

@@ -219,13 +219,26 @@ internal static class RestFuzzRoutes
         ["GET /api/v1/server/users query"] = q => q.Trim().Length > 128 ? false : null,
         ["GET /api/v1/server/users limit"] = Integer(1, 100),
         ["GET /api/v1/server/users cursor"] = c => c.Length == 0 ? null : UserCursor(c),
+        ["POST /api/v1/conversations/{id}/attachments name"] = n => TokenIM.Server.Chat.AttachmentService.CleanName(n) is null ? false : null,
+        ["GET /api/v1/conversations/{id}/attachments/{attachmentId}/link variant"] = v => v is "" or "thumbnail" ? null : false,
+        // No case carries a valid signature, so every download is refused.
+        ["GET /api/v1/files/{attachmentId} variant"] = _ => false,
+        ["GET /api/v1/files/{attachmentId} exp"] = _ => false,
+        ["GET /api/v1/files/{attachmentId} sig"] = _ => false,
     };
+
+    /// <summary>
+    /// Routes whose body is a file's raw bytes, not JSON: any bytes and any media type are a valid upload, so their
+    /// cases send arbitrary bytes and are never required to be refused for them.
+    /// </summary>
+    public static IReadOnlySet<string> RawBodies { get; } = new HashSet<string> { "POST /api/v1/conversations/{id}/attachments" };
 
     /// <summary>Query values every case of a route carries unless it fuzzes them, so the other parameters are judged on their own.</summary>
     public static IReadOnlyDictionary<string, string> BaseQuery { get; } = new Dictionary<string, string>
     {
         ["GET /api/v1/users"] = "query=peer",
         ["GET /api/v1/search/messages"] = "q=fuzz",
+        ["POST /api/v1/conversations/{id}/attachments"] = "name=fuzz.bin",
     };
 
     /// <summary>
@@ -255,6 +268,7 @@ internal static class RestFuzzRoutes
         _ when route.Contains(" /api/v1/server/conversations/", StringComparison.Ordinal) => parameter == "userId" ? world.Peer.Id : world.GroupId,
         _ when route.Contains(" /api/v1/server/", StringComparison.Ordinal) => world.Server.UserId,
         (_, "userId") => world.Peer.Id,
+        (_, "attachmentId") => "0123456789abcdef0123456789abcdef",
         (_, "id") => world.GroupId,
         _ => throw new InvalidOperationException($"No value for the path parameter {parameter} of {route}: add one to RestFuzzRoutes.PathValue."),
     };

@@ -83,6 +83,20 @@ internal static class RestRouteTable
             new(s_post, $"{Conversations}/{id}/messages", new SendMessageRequest(w.Messages.First(m => m.ConversationId == id).ClientMsgId, "x"), NotFound),
         ])),
         new("POST /api/v1/conversations/{id}/read", true, (w, _) => OnEach(w, id => [new(s_post, $"{Conversations}/{id}/read", new ReadRequest(1), NotFound)])),
+        // Files: uploads and links are members-only (404 before the body is read); a download needs a link this server signed.
+        new("POST /api/v1/conversations/{id}/attachments", true, (w, _) => OnEach(w, id =>
+            [new(s_post, $"{Conversations}/{id}/attachments?name=probe.txt", "plain bytes from an outsider", NotFound)])),
+        new("GET /api/v1/conversations/{id}/attachments/{attachmentId}/link", true, (w, _) => OnEach(w, id =>
+        [
+            new(s_get, $"{Conversations}/{id}/attachments/0123456789abcdef0123456789abcdef/link", null, NotFound),
+            new(s_get, $"{Conversations}/{id}/attachments/0123456789abcdef0123456789abcdef/link?variant=thumbnail", null, NotFound),
+        ])),
+        new("GET /api/v1/files/{attachmentId}", false, (_, _) =>
+        [
+            new(s_get, "/api/v1/files/0123456789abcdef0123456789abcdef", null, ErrorCode.InvalidLink),
+            new(s_get, $"/api/v1/files/0123456789abcdef0123456789abcdef?exp={DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds()}&sig=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", null, ErrorCode.InvalidLink),
+        ]),
+
         // Message changes: the victims' own message ids, so only membership stands between the attacker and them.
         new("PATCH /api/v1/conversations/{id}/messages/{messageId}", true, (w, _) => OnEach(w, id =>
             [new(s_patch, VictimMessage(w, id), new EditMessageRequest("pwned"), NotFound)])),
