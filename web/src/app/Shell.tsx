@@ -9,6 +9,8 @@ import { NewGroupDialog } from './NewGroupDialog'
 import { Avatar } from './Avatar'
 import { LanguageSwitch } from './LanguageSwitch'
 import { GroupActions } from './groupActions'
+import { ChatFeatures } from './chatFeatures'
+import { SearchPanel } from './SearchPanel'
 import { SessionsDialog } from './SessionsDialog'
 import { useDesktopNotifications } from './useDesktopNotifications'
 
@@ -26,6 +28,7 @@ export function Shell({ rest, me, onSignOut }: Props) {
   const [newGroup, setNewGroup] = useState(false)
   const [sessions, setSessions] = useState(false)
   const [groups] = useState(() => new GroupActions(rest, store))
+  const [features] = useState(() => new ChatFeatures(rest, store))
   const notifications = useDesktopNotifications(store)
   const sidebarRef = useRef<HTMLElement>(null)
   const newChatRef = useRef<HTMLButtonElement>(null)
@@ -33,8 +36,9 @@ export function Shell({ rest, me, onSignOut }: Props) {
 
   useEffect(() => {
     store.start()
+    features.loadBlocked().catch(() => undefined)
     return () => store.stop()
-  }, [store])
+  }, [store, features])
 
   // With no chat open, focus must not be left on <body> (after signing in, or when the open chat went away with the
   // focus inside it: "Back to conversations" on a phone, leaving a group): go to the conversation just left, else to
@@ -72,6 +76,12 @@ export function Shell({ rest, me, onSignOut }: Props) {
           <button type="button" className="primary" data-testid="new-chat" ref={newChatRef} onClick={() => setNewChat(true)}>{t.newChat}</button>
           <button type="button" className="secondary" data-testid="new-group" onClick={() => setNewGroup(true)}>{t.newGroup}</button>
         </div>
+        <SearchPanel
+          features={features} activeId={state.activeId} nameOf={(id) => (id === me.id ? t.you : store.displayName(id))}
+          titleOf={(id) => { const c = state.conversations.find((x) => x.id === id); return c ? store.title(c) : '' }}
+          onOpen={(m) => void store.open(m.conversationId).then(() => requestAnimationFrame(() =>
+            document.querySelector(`[data-testid='message'][data-seq='${m.seq}']`)?.scrollIntoView({ block: 'center' })))}
+        />
         <ConversationList store={store} state={state} onOpen={(id) => void store.open(id)} />
         <footer className="sidebar-footer">
           <button type="button" className="ghost" data-testid="sessions" onClick={() => setSessions(true)}>{t.sessions}</button>
@@ -87,7 +97,7 @@ export function Shell({ rest, me, onSignOut }: Props) {
       <main className="main">
         {banner && <div className={`banner banner-${state.connection}`} role="status" data-testid="connection-banner">{banner}</div>}
         {active ? (
-          <ChatView key={active.id} store={store} groups={groups} state={state} conversation={active} onBack={() => void store.open(null)} />
+          <ChatView key={active.id} store={store} groups={groups} features={features} state={state} conversation={active} onBack={() => void store.open(null)} />
         ) : (
           <div className="empty-main" role={state.goneTitle ? 'status' : undefined} data-testid={state.goneTitle ? 'gone-notice' : undefined}>
             {state.goneTitle ? t.noLongerMember(state.goneTitle) : t.pickConversation}

@@ -72,6 +72,15 @@ describe('message state', () => {
     expect(s.messages.c1![1]!.text).toBe('edited')
   })
 
+  it('updates the quote of a reply when the quoted message is edited or recalled', () => {
+    const reply: Message = { ...msg(3), replyTo: { messageId: 'm1', seq: 1, senderId: 'bob', text: 't1' } }
+    let s: ChatState = { ...state(), messages: { c1: [msg(1), msg(2), reply] } }
+    s = { ...s, ...withChanged(s, msg(1, 1, 'new words')) }
+    expect(s.messages.c1![2]!.replyTo).toMatchObject({ text: 'new words' })
+    s = { ...s, ...withChanged(s, { ...msg(1, 2, ''), recalled: true }) }
+    expect(s.messages.c1![2]!.replyTo).toMatchObject({ text: '', recalled: true })
+  })
+
   it('hides a message deleted for the user', () => {
     const s = { ...state(), ...withHidden(state(), 'c1', 1) }
     expect(s.messages.c1![0]).toMatchObject({ hidden: true, text: '' })

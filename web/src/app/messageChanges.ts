@@ -51,9 +51,8 @@ export class ChangeSync {
 /** The state with a changed message in place of its held copy (when loaded), and the conversation's preview and counter moved on. */
 export function withChanged(state: ChatState, m: Message): Partial<ChatState> {
   const list = state.messages[m.conversationId]
-  const index = list?.findIndex((x) => x.seq === m.seq) ?? -1
-  const messages = list && index >= 0
-    ? { ...state.messages, [m.conversationId]: list.map((x, i) => (i === index ? mergeChanged(x, m) : x)) }
+  const messages = list
+    ? { ...state.messages, [m.conversationId]: list.map((x) => (x.seq === m.seq ? mergeChanged(x, m) : withQuoteOf(x, m))) }
     : state.messages
   const conversations = state.conversations.map((c) => c.id !== m.conversationId ? c : {
     ...c,
@@ -61,6 +60,13 @@ export function withChanged(state: ChatState, m: Message): Partial<ChatState> {
     lastMessage: c.lastMessage?.seq === m.seq ? mergeChanged(c.lastMessage, m) : c.lastMessage,
   })
   return { messages, conversations }
+}
+
+/** A reply's quote follows the quoted message as the server would show it now: its new text, or recalled. */
+function withQuoteOf(x: Message, quoted: Message): Message {
+  if (x.replyTo?.messageId !== quoted.id) return x
+  const text = quoted.recalled ? '' : [...quoted.text].slice(0, 100).join('')
+  return { ...x, replyTo: { ...x.replyTo, text, ...(quoted.recalled ? { recalled: true } : {}) } }
 }
 
 /** The state with a message deleted for the user (on another device, or here). */

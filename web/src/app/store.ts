@@ -268,6 +268,8 @@ export class ChatStore extends ExternalStore<ChatState> {
   /** Merges conversations as the server sent them (a live event's view may be newer than a list's). */
   applyConversations(list: Conversation[]): void {
     this.set({ conversations: mergeConversations(this.state.conversations, list) })
+    // A conversation is tracked from the moment it is known (a live event, a list), so a change missed later is seen.
+    this.changes.onConversations(list)
     if (this.state.activeId) this.markRead(this.state.activeId)
     for (const c of list) for (const id of c.memberIds) this.ensureUser(id)
   }
@@ -278,7 +280,6 @@ export class ChatStore extends ExternalStore<ChatState> {
    */
   private onFullList(list: Conversation[]): void {
     this.applyConversations(list)
-    this.changes.onConversations(list)
     const listed = new Set(list.map((c) => c.id))
     for (const c of this.state.conversations) {
       if (listed.has(c.id)) continue
