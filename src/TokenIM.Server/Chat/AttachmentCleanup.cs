@@ -39,7 +39,9 @@ internal sealed partial class AttachmentCleanup(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(_settings.CleanupInterval, time);
+        // The pace is real time; what is old enough to delete is judged by the injected clock (RunOnceAsync). A fake
+        // clock moved on by days would otherwise fire a pass per interval passed.
+        using var timer = new PeriodicTimer(_settings.CleanupInterval);
         do
         {
             try

@@ -1,3 +1,4 @@
+using Microsoft.Playwright;
 using TokenIM.BrowserTests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -124,6 +125,60 @@ public sealed class MessageFeatureTests(BrowserFixture fixture) : BrowserTest(fi
         await Expect(bob.Reaction("was edited", "🎉")).ToContainTextAsync("1");
         await Expect(bob.Tombstone()).ToBeVisibleAsync();
         await Expect(bob.Message("will be recalled")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task ForwardDeleteForMeArchive_EachSeenAsTheyShouldBe()
+    {
+        var (alice, bob, aliceName, bobName) = await DirectChatAsync();
+        await alice.CreateGroupAsync("Forwarded", bobName);
+        await alice.OpenAsync(bobName);
+        await alice.SendAsync("pass this on");
+        await bob.OpenAsync(aliceName);
+        await Expect(bob.Message("pass this on")).ToBeVisibleAsync();
+
+        await bob.ActOnAsync("pass this on", "Forward");
+        await bob.Page.GetByTestId("forward-dialog").GetByRole(AriaRole.Button, new() { Name = "Forwarded", Exact = true }).ClickAsync();
+        await alice.OpenAsync("Forwarded");
+        await Expect(alice.Message("pass this on").GetByTestId("forwarded")).ToHaveTextAsync("Forwarded from You");
+
+        // Deleted for Bob only: it stays with Alice.
+        await bob.ActOnAsync("pass this on", "Delete for me");
+        await Expect(bob.Message("pass this on")).ToHaveCountAsync(0);
+        await alice.OpenAsync(bobName);
+        await Expect(alice.ExactMessage("pass this on")).ToBeVisibleAsync();
+        await bob.Page.ReloadAsync();
+        await bob.OpenAsync(aliceName);
+        await Expect(bob.Message("pass this on")).ToHaveCountAsync(0);
+
+        // Archived: out of Bob's list, behind "Archived (1)".
+        await bob.OpenAsync("Forwarded");
+        await bob.ConversationMenuAsync("Archive");
+        await Expect(bob.Conversation("Forwarded")).ToHaveCountAsync(0);
+        await bob.Page.GetByTestId("archived-toggle").ClickAsync();
+        await Expect(bob.Page.GetByRole(AriaRole.List, new() { Name = "Archived", Exact = true }).GetByRole(AriaRole.Button)).ToHaveCountAsync(1);
+    }
+
+    [Fact]
+    public async Task Drafts_KeptPerConversation_AcrossSwitchingAndReload()
+    {
+        var (alice, _, _, bobName) = await DirectChatAsync();
+        await alice.CreateGroupAsync("Drafts", bobName);
+        await alice.Composer.FillAsync("half a thought for the group");
+        await alice.OpenAsync(bobName);
+        await Expect(alice.Composer).ToHaveValueAsync("");
+        await alice.Composer.FillAsync("and one for Bob");
+
+        await alice.OpenAsync("Drafts");
+        await Expect(alice.Composer).ToHaveValueAsync("half a thought for the group");
+        await alice.Page.ReloadAsync();
+        await alice.OpenAsync(bobName);
+        await Expect(alice.Composer).ToHaveValueAsync("and one for Bob");
+        // Sending takes the draft away.
+        await alice.Composer.PressAsync("Enter");
+        await alice.OpenAsync("Drafts");
+        await alice.OpenAsync(bobName);
+        await Expect(alice.Composer).ToHaveValueAsync("");
     }
 
     private async Task<(ChatApp Alice, ChatApp Bob, string AliceName, string BobName)> DirectChatAsync()
