@@ -2,21 +2,21 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TokenIM.Client;
 using TokenIM.IntegrationTests.Infrastructure;
+using TokenIM.IntegrationTests.Storage;
 using TokenIM.Server.Storage;
 
 namespace TokenIM.IntegrationTests.Search;
 
-/// <summary>A started server for one search test class; each test makes its own users, so they never see each other's messages.</summary>
-public abstract class SearchFixture : IAsyncLifetime
+/// <summary>
+/// A started server for one search test class — the store contract's server of the same backend — with what the
+/// search tests do to it; each test makes its own users, so they never see each other's messages.
+/// </summary>
+public abstract class SearchFixture(StoreFixture server) : IAsyncLifetime
 {
-    private TokenImFactory? _factory;
-
     /// <summary>Why this backend cannot run here (the tests skip), or null.</summary>
-    public abstract string? SkipReason { get; }
+    public string? SkipReason => server.SkipReason;
 
-    protected abstract Task<TokenImFactory?> CreateFactoryAsync();
-
-    private TokenImFactory Factory => _factory ?? throw new InvalidOperationException(SkipReason ?? "Not started.");
+    private TokenImFactory Factory => server.Factory;
 
     /// <summary>A newly registered user's SDK client over the in-memory server.</summary>
     public async Task<TokenImClient> NewUserAsync()
@@ -49,52 +49,20 @@ public abstract class SearchFixture : IAsyncLifetime
             update(row);
         });
 
-    public async ValueTask InitializeAsync()
-    {
-        _factory = await CreateFactoryAsync();
-        // Resolving the services starts the host, which migrates the store before it serves.
-        _ = _factory?.Services;
-    }
+    public ValueTask InitializeAsync() => server.InitializeAsync();
 
-    public virtual async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        if (_factory is not null)
-            await _factory.DisposeAsync();
         GC.SuppressFinalize(this);
+        return server.DisposeAsync();
     }
 }
 
 /// <summary>The default server: one SQLite file (FTS5 trigram).</summary>
-public sealed class SqliteSearchFixture : SearchFixture
-{
-    public override string? SkipReason => null;
-
-    protected override Task<TokenImFactory?> CreateFactoryAsync() => Task.FromResult<TokenImFactory?>(new TokenImFactory());
-}
+public sealed class SqliteSearchFixture() : SearchFixture(new SqliteStoreFixture());
 
 /// <summary>A directory and two shards on the <c>TOKENIM_PG</c> server (pg_trgm), so a search merges shards.</summary>
-public sealed class PostgresSearchFixture : SearchFixture
-{
-    private PostgresDatabases? _databases;
-
-    public override string? SkipReason =>
-        PostgresDatabases.AdminConnectionString is null ? $"{PostgresDatabases.Variable} is not set (scripts/test.sh starts a PostgreSQL and sets it)." : null;
-
-    protected override async Task<TokenImFactory?> CreateFactoryAsync()
-    {
-        if (SkipReason is not null)
-            return null;
-        _databases = await PostgresDatabases.CreateAsync(3);
-        return new TokenImFactory().UsePostgres(_databases);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        if (_databases is not null)
-            await _databases.DisposeAsync();
-    }
-}
+public sealed class PostgresSearchFixture() : SearchFixture(new PostgresStoreFixture());
 
 /// <summary>The search suite on SQLite.</summary>
 public sealed class SqliteSearchTests(SqliteSearchFixture fixture) : SearchTests(fixture), IClassFixture<SqliteSearchFixture>;

@@ -24,7 +24,10 @@ public abstract class StoreFixture : IAsyncLifetime
     /// <summary>The server's services, for what the stores depend on (the webhook endpoints, the shards).</summary>
     internal IServiceProvider ServerServices => Services;
 
-    private IServiceProvider Services => (_factory ?? throw new InvalidOperationException(SkipReason ?? "Not started.")).Services;
+    /// <summary>The started server (other suites over the same two backends reuse these fixtures: Search/SearchFixtures).</summary>
+    internal TokenImFactory Factory => _factory ?? throw new InvalidOperationException(SkipReason ?? "Not started.");
+
+    private IServiceProvider Services => Factory.Services;
 
     /// <summary>The server, configured but not started; null when <see cref="SkipReason"/> is set.</summary>
     protected abstract Task<TokenImFactory?> CreateFactoryAsync();
