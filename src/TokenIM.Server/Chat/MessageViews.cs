@@ -9,9 +9,8 @@ namespace TokenIM.Server.Chat;
 /// "deleted for me". Each part lives in its own file of this partial class and reads its rows in one query per page,
 /// only for the messages that need it. Used by every read: history, <c>sync</c>, changes, search.
 /// </summary>
-internal sealed partial class MessageViews(IChatStore store, IMessageChangeStore changes, ISocialStore social, IAttachmentStore attachments)
+internal sealed partial class MessageViews(IMessageChangeStore changes, ISocialStore social, IAttachmentStore attachments)
 {
-    private readonly IChatStore _store = store;
     private readonly IMessageChangeStore _changes = changes;
     private readonly ISocialStore _social = social;
     private readonly IAttachmentStore _attachments = attachments;

@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Options;
 using TokenIM.Protocol.Rest;
-using TokenIM.Server.Hosting;
 using TokenIM.Server.Storage;
 
 namespace TokenIM.Server.Chat;
@@ -11,22 +9,12 @@ namespace TokenIM.Server.Chat;
 /// (<see cref="MessageExtras"/>). Each kind lives in its own file of this partial class. A plain text (the hot path)
 /// pays one null check per kind and the mention scan (no '@', no work).
 /// </summary>
-internal sealed partial class SendExtras(
-    IChatStore store,
-    IAccountStore accounts,
-    TimeProvider time,
-    IOptions<TokenImOptions> options,
-    ISocialStore social,
-    IUsernameDirectory usernames,
-    AttachmentService files)
+internal sealed partial class SendExtras(IChatStore store, ISocialStore social, IUsernameDirectory usernames, AttachmentService files)
 {
     private readonly AttachmentService _files = files;
     private readonly IChatStore _store = store;
     private readonly ISocialStore _social = social;
     private readonly IUsernameDirectory _usernames = usernames;
-    private readonly IAccountStore _accounts = accounts;
-    private readonly TimeProvider _time = time;
-    private readonly TokenImOptions _options = options.Value;
 
     /// <summary>
     /// The text to store and the extras, or the failure to answer with. Runs after the membership check and before

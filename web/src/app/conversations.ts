@@ -1,4 +1,4 @@
-import type { Conversation, Message } from '../sdk'
+import { mentionsUser, type Conversation, type Message } from '../sdk'
 
 /** Pure rules for the conversation list: read markers, a new message's effect, the order, and own removal. */
 
@@ -12,7 +12,7 @@ export function withRead(c: Conversation, seq: number): Conversation {
 
 /** Whether a message mentions the user: by id, or @all (never their own message). */
 export function mentionsMe(m: Message, meId: string): boolean {
-  return m.senderId !== meId && (m.mentionsAll === true || (m.mentions ?? []).includes(meId))
+  return m.senderId !== meId && mentionsUser(m, meId)
 }
 
 /**
