@@ -78,8 +78,10 @@ public static class MessageFeaturePages
         var box = app.Page.GetByTestId("message-search");
         await box.FillAsync(query);
         await box.PressAsync("Enter");
+        // The list names the query it answers: until this one's answer is in, it may still show the last one's.
         var results = app.Page.GetByTestId("search-results");
-        await Expect(results).ToBeVisibleAsync();
+        await Expect(results).ToHaveAttributeAsync("data-query", query);
+        await Expect(results).ToHaveAttributeAsync("aria-busy", "false");
         return results;
     }
 }

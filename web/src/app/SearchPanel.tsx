@@ -1,4 +1,4 @@
-import { useId, useState } from 'react'
+import { useId, useRef, useState } from 'react'
 import type { Message } from '../sdk'
 import { t } from '../i18n'
 import { shortTime } from './format'
@@ -19,6 +19,10 @@ export function SearchPanel({ features, activeId, titleOf, nameOf, onOpen }: Pro
   const [q, setQ] = useState('')
   const [inChat, setInChat] = useState(false)
   const [results, setResults] = useState<Message[] | null>(null)
+  // The query the shown results answer: a new search keeps the old list until its own answer replaces it.
+  const [shown, setShown] = useState('')
+  // Only the latest request may show its answer: an earlier one that returns late is dropped.
+  const latest = useRef(0)
   const [cursor, setCursor] = useState<string | undefined>()
   const [busy, setBusy] = useState(false)
   const id = useId()
@@ -27,13 +31,16 @@ export function SearchPanel({ features, activeId, titleOf, nameOf, onOpen }: Pro
   async function run(next?: string) {
     const query = q.trim()
     if (!query) return
+    const request = ++latest.current
     setBusy(true)
     try {
       const page = await features.search(query, scope, next)
+      if (request !== latest.current) return
       setResults(next ? [...(results ?? []), ...page.messages] : page.messages)
+      setShown(query)
       setCursor(page.nextCursor)
     } finally {
-      setBusy(false)
+      if (request === latest.current) setBusy(false)
     }
   }
 
@@ -43,7 +50,7 @@ export function SearchPanel({ features, activeId, titleOf, nameOf, onOpen }: Pro
         <label id={`${id}-label`} htmlFor={`${id}-q`} className="visually-hidden">{t.searchMessages}</label>
         <input
           id={`${id}-q`} type="search" data-testid="message-search" placeholder={t.searchMessages} value={q} maxLength={100}
-          onChange={(e) => { setQ(e.target.value); if (!e.target.value) setResults(null) }}
+          onChange={(e) => { setQ(e.target.value); if (!e.target.value) { latest.current++; setBusy(false); setResults(null) } }}
         />
       </form>
       {activeId && (
@@ -52,7 +59,7 @@ export function SearchPanel({ features, activeId, titleOf, nameOf, onOpen }: Pro
         </label>
       )}
       {results && (
-        <ul className="search-results" data-testid="search-results" aria-busy={busy}>
+        <ul className="search-results" data-testid="search-results" data-query={shown} aria-busy={busy}>
           {results.length === 0 && <li className="muted">{t.noMatches}</li>}
           {results.map((m) => (
             <li key={`${m.conversationId}:${m.seq}`}>
