@@ -26,6 +26,12 @@ internal sealed class UserEntity
     public bool IsBot { get; init; }
 
     /// <summary>
+    /// An operator of this installation: the admin console in the web client, and the server API with a user's own
+    /// access token (see ServerScopes.Console). Set only through the server API or the local admin socket.
+    /// </summary>
+    public bool IsAdmin { get; set; }
+
+    /// <summary>
     /// Unix seconds of the last sign-out everywhere (or disable): external issuers' tokens with an <c>iat</c> at or
     /// before it are refused. TokenIM's own tokens need no such mark: their sessions are revoked.
     /// </summary>
@@ -208,4 +214,24 @@ internal sealed class UserConversationEntity
     public required string UserId { get; init; }
 
     public required string ConversationId { get; init; }
+}
+
+/// <summary>
+/// Facts about the store as a whole, one row per key, on the directory database (the one SQLite file). Holds the
+/// store's <see cref="StoreMeta.EpochKey"/>: the value clients compare to know their seq cursors still hold.
+/// </summary>
+internal sealed class StoreMetaEntity
+{
+    public required string Key { get; init; }
+
+    public required string Value { get; set; }
+}
+
+internal static class StoreMeta
+{
+    /// <summary>
+    /// The store's epoch: made at the first migration and replaced by every restore. A client that sees it change
+    /// (in <c>ready</c>) drops its cursors and reloads, because seqs after the backup may be given out again.
+    /// </summary>
+    public const string EpochKey = "epoch";
 }

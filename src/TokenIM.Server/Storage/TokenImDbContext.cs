@@ -40,6 +40,8 @@ internal abstract class TokenImDbContext(DbContextOptions options) : DbContext(o
 
     public DbSet<WebhookLeaseEntity> WebhookLeases => Set<WebhookLeaseEntity>();
 
+    public DbSet<StoreMetaEntity> StoreMeta => Set<StoreMetaEntity>();
+
     /// <summary>
     /// Whether users and conversations share one database: then members refer to users by a foreign key. Sharded
     /// stores keep users on the directory, so a member's user id is checked by the domain, not the database.
@@ -138,6 +140,13 @@ internal abstract class TokenImDbContext(DbContextOptions options) : DbContext(o
         {
             e.ToTable("user_conversations");
             e.HasKey(u => new { u.UserId, u.ConversationId });
+        });
+
+        modelBuilder.Entity<StoreMetaEntity>(e =>
+        {
+            e.ToTable("store_meta");
+            e.HasKey(m => m.Key);
+            e.Property(m => m.Key).HasMaxLength(64);
         });
 
         FeatureModel.Configure(modelBuilder);

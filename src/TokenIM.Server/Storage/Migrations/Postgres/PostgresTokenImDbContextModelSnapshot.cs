@@ -396,6 +396,21 @@ namespace TokenIM.Server.Storage.Migrations.Postgres
                     b.ToTable("sessions", (string)null);
                 });
 
+            modelBuilder.Entity("TokenIM.Server.Storage.StoreMetaEntity", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("store_meta", (string)null);
+                });
+
             modelBuilder.Entity("TokenIM.Server.Storage.UserConversationEntity", b =>
                 {
                     b.Property<string>("UserId")
@@ -428,6 +443,9 @@ namespace TokenIM.Server.Storage.Migrations.Postgres
                     b.Property<string>("ExternalId")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
+
+                    b.Property<bool>("IsAdmin")
+                        .HasColumnType("boolean");
 
                     b.Property<bool>("IsBot")
                         .HasColumnType("boolean");

@@ -390,6 +390,21 @@ namespace TokenIM.Server.Storage.Migrations.Sqlite
                     b.ToTable("sessions", (string)null);
                 });
 
+            modelBuilder.Entity("TokenIM.Server.Storage.StoreMetaEntity", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("store_meta", (string)null);
+                });
+
             modelBuilder.Entity("TokenIM.Server.Storage.UserConversationEntity", b =>
                 {
                     b.Property<string>("UserId")
@@ -422,6 +437,9 @@ namespace TokenIM.Server.Storage.Migrations.Sqlite
                     b.Property<string>("ExternalId")
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsAdmin")
+                        .HasColumnType("INTEGER");
 
                     b.Property<bool>("IsBot")
                         .HasColumnType("INTEGER");
