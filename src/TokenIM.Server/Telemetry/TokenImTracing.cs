@@ -30,17 +30,20 @@ internal static class TokenImTracing
     /// <summary>Starts the span of one frame; the names are constants, so a frame allocates nothing for it when nobody listens.</summary>
     public static Activity? StartFrame(string op)
     {
-        var activity = Source.StartActivity(op switch
+        // An unknown op is the client's own string: named "other", so no span carries what a client typed there.
+        var (name, known) = op switch
         {
-            Ops.Send => "ws send",
-            Ops.Sync => "ws sync",
-            Ops.Read => "ws read",
-            Ops.Typing => "ws typing",
-            Ops.Ping => "ws ping",
-            Ops.Refresh => "ws refresh",
-            _ => "ws other",
-        }, ActivityKind.Server);
-        activity?.SetTag(OpTag, op.Length <= 32 ? op : "other");
+            Ops.Send => ("ws send", Ops.Send),
+            Ops.Sync => ("ws sync", Ops.Sync),
+            Ops.Read => ("ws read", Ops.Read),
+            Ops.Typing => ("ws typing", Ops.Typing),
+            Ops.Ping => ("ws ping", Ops.Ping),
+            Ops.Refresh => ("ws refresh", Ops.Refresh),
+            Ops.Auth => ("ws auth", Ops.Auth),
+            _ => ("ws other", "other"),
+        };
+        var activity = Source.StartActivity(name, ActivityKind.Server);
+        activity?.SetTag(OpTag, known);
         return activity;
     }
 
