@@ -165,6 +165,36 @@ public sealed class MetricsTests
         Assert.Null(factory.Services.GetRequiredService<TelemetryProviders>().Meters);
     }
 
+    [Fact]
+    public async Task SlowReader_ClosedWith4009_CountedOnce()
+    {
+        const int outboxBytes = 64 * 1024;
+        await using var factory = new LiveTokenImFactory();
+        factory.Settings["TokenIM:Telemetry:MetricsUrl"] = "http://127.0.0.1:0";
+        factory.Settings["TokenIM:Gateway:OutboxBytes"] = $"{outboxBytes}";
+        var (flooder, slow, conversationId) = await factory.PairAsync();
+        var metrics = MetricsUri(factory);
+        await using var slowSocket = await factory.OpenAsync(slow);
+        await slowSocket.ExpectQuietAsync();
+        await using var flooding = await factory.OpenAsync(flooder);
+        var registry = factory.Services.GetRequiredService<Server.Delivery.ConnectionRegistry>();
+        var slowConnection = Assert.IsType<Server.Gateway.Connection>(Assert.Single(registry.Get(slow.Id)));
+        var text = new string('中', 4000);
+
+        // The slow socket reads nothing from here on; each ack means its event was queued before it.
+        for (var sent = 1; !slowConnection.IsClosing && sent <= 2000; sent++)
+        {
+            await flooding.SendAckedAsync(conversationId, text, $"flood-{sent}", $"{sent}");
+        }
+
+        Assert.True(slowConnection.IsClosing);
+        var scrape = await ScrapeAsync(metrics);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (scrape.Value("tokenim_sockets_slow_reader_closes_total") == 0 && waited.Elapsed < s_deadline && await Delay())
+            scrape = await ScrapeAsync(metrics);
+        Assert.Equal(1, scrape.Value("tokenim_sockets_slow_reader_closes_total"));
+    }
+
     private static Uri MetricsUri(LiveTokenImFactory factory)
     {
         _ = factory.BaseUri;
