@@ -119,6 +119,8 @@ public sealed class MetricsTests
         while (after.Value("http_server_request_duration_seconds_count", ("http_route", "/health/live")) == live && waited.Elapsed < s_deadline && await Delay());
         Assert.Equal(live + 1, after.Value("http_server_request_duration_seconds_count", ("http_route", "/health/live")));
         Assert.Equal(0, after.Value("http_server_request_duration_seconds_count", ("http_route", "/ws")));
+        // SQLite: one database, shard 0, whose every EF command (sign-ins, sessions, conversation reads) is timed.
+        Assert.True(after.Value("tokenim_store_command_duration_seconds_count", ("shard", "0")) > 0);
     }
 
     [Fact]
@@ -193,6 +195,45 @@ public sealed class MetricsTests
         while (scrape.Value("tokenim_sockets_slow_reader_closes_total") == 0 && waited.Elapsed < s_deadline && await Delay())
             scrape = await ScrapeAsync(metrics);
         Assert.Equal(1, scrape.Value("tokenim_sockets_slow_reader_closes_total"));
+    }
+
+    [Fact]
+    public async Task Scrape_ShardedPostgres_StoreLatencyByShardAndDirectory()
+    {
+        PostgresDatabases.SkipUnlessConfigured();
+        await using var databases = await PostgresDatabases.CreateAsync(3, Ct);
+        await using var factory = new LiveTokenImFactory().UsePostgres(databases);
+        factory.Settings["TokenIM:Telemetry:MetricsUrl"] = "http://127.0.0.1:0";
+        var metrics = MetricsUri(factory);
+        var (alice, bob) = (await factory.RegisterAsync(), await factory.RegisterAsync());
+        // Conversation ids are random: make groups until both shards hold one, then send to each.
+        var shards = factory.Services.GetRequiredService<Server.Storage.StoreShards>();
+        var byShard = new Dictionary<int, string>();
+        while (byShard.Count < 2)
+        {
+            var group = await alice.CreateGroupAsync("shard", bob);
+            byShard.TryAdd(shards.IndexOf(group.Id), group.Id);
+        }
+
+        var before = await ScrapeAsync(metrics);
+        foreach (var (_, group) in byShard)
+        {
+            for (var i = 0; i < 3; i++)
+                await alice.SendOkAsync(group, $"to shard {i}");
+        }
+
+        var after = await ScrapeAsync(metrics);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (after.Value("tokenim_store_commit_batch_size_sum") - before.Value("tokenim_store_commit_batch_size_sum") < 6 && waited.Elapsed < s_deadline && await Delay())
+            after = await ScrapeAsync(metrics);
+        foreach (var shard in new[] { "0", "1" })
+        {
+            Assert.Equal(3, after.Value("tokenim_store_commit_batch_size_sum", ("shard", shard)) - before.Value("tokenim_store_commit_batch_size_sum", ("shard", shard)));
+            Assert.True(after.Value("tokenim_store_command_duration_seconds_count", ("shard", shard)) > 0, $"no store command timed on shard {shard}");
+        }
+
+        // Registration and sign-in went to the directory, its own database here.
+        Assert.True(after.Value("tokenim_store_command_duration_seconds_count", ("shard", "directory")) > 0, "no store command timed on the directory");
     }
 
     private static Uri MetricsUri(LiveTokenImFactory factory)
