@@ -34,10 +34,11 @@ public sealed class UserAdminCommandTests(ServerProcess server) : IClassFixture<
     }
 
     [Theory]
-    [InlineData(new string[0])]
-    [InlineData(new[] { "--on", "--off" })]
-    public async Task UsersAdmin_NeitherOrBothFlags_RefusedNamingThem(string[] flags)
+    [InlineData("")]
+    [InlineData("--on --off")]
+    public async Task UsersAdmin_NeitherOrBothFlags_RefusedNamingThem(string given)
     {
+        var flags = given.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var result = await RunAsync(["admin", "--local", server.SocketPath, "users", "admin", "some-user", .. flags]);
 
         Assert.NotEqual(0, result.Exit);
