@@ -4,6 +4,7 @@
 # Chromium screenshot of the console's Overview into docs/images/admin-console.png. Outside CI; about a minute.
 #   scripts/console-screenshot.sh
 #   CONSOLE_LOAD_SECONDS=60 CONSOLE_RATE=3000 scripts/console-screenshot.sh
+#   CONSOLE_SKIP_BUILD=1 scripts/console-screenshot.sh     when Release is built already
 # Uses Debian's /usr/bin/chromium (TOKENIM_CHROMIUM overrides it) through the Playwright driver that the browser tests'
 # build already unpacked (node + playwright-core under tests/TokenIM.BrowserTests/bin): nothing is downloaded.
 set -euo pipefail
@@ -26,8 +27,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "building Release…"
-dotnet build TokenIM.slnx -c Release -v quiet -nologo >"$out/build.log" 2>&1 || { tail -n 40 "$out/build.log"; exit 1; }
+if [ -z "${CONSOLE_SKIP_BUILD:-}" ]; then
+  echo "building Release…"
+  dotnet build TokenIM.slnx -c Release -v quiet -nologo >"$out/build.log" 2>&1 || { tail -n 40 "$out/build.log"; exit 1; }
+fi
 bin="$root/src/TokenIM.Server/bin/Release/net10.0/TokenIM.Server"
 tokenim="$root/src/TokenIM.Cli/bin/Release/net10.0/tokenim"
 driver="$root/tests/TokenIM.BrowserTests/bin/Release/net10.0/.playwright"
@@ -39,7 +42,7 @@ TokenIM__Diagnostics__Enabled=true \
 TokenIM__Passwords__Pbkdf2Iterations=1000 \
 TokenIM__Tokens__AccessTokenLifetime=01:00:00 \
 Logging__LogLevel__Default=Warning \
-  "$bin" --urls "http://127.0.0.1:$port" >"$out/server.log" 2>&1 &
+  "$bin" --urls "http://127.0.0.1:$port" --contentRoot "$root/src/TokenIM.Server" >"$out/server.log" 2>&1 &
 pids+=($!)
 base="http://127.0.0.1:$port"
 for _ in $(seq 1 100); do

@@ -22,6 +22,8 @@ export const adminEn = {
   batchSize: 'messages',
   heapMb: 'MB',
   queued: 'queued',
+  top: (value: string) => `top ${value}`,
+  now: 'now',
   node: 'Node',
   host: 'Host',
   version: 'Version',

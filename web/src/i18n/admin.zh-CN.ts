@@ -24,6 +24,8 @@ export const adminZhCN: typeof adminEn = {
   batchSize: '条消息',
   heapMb: 'MB',
   queued: '排队',
+  top: (value: string) => `上限 ${value}`,
+  now: '现在',
   node: '节点',
   host: '主机',
   version: '版本',

@@ -1,3 +1,4 @@
+import { t } from '../../i18n'
 import { compact, plot, ticks, topOf } from './series'
 
 export interface ChartSeries {
@@ -24,6 +25,8 @@ const palette = ['var(--accent)', 'var(--chart-2)']
  */
 export function LineChart({ id, title, times, series }: Props) {
   const top = topOf(...series.map((s) => s.values))
+  const plots = series.map((s) => plot(times, s.values, width, height, top))
+  const span = plots[0]?.span ?? 0
   const latest = series.map((s) => `${s.name} ${compact(lastValue(s.values))}`).join(', ')
   return (
     <figure className="chart" data-testid={`chart-${id}`}>
@@ -36,20 +39,24 @@ export function LineChart({ id, title, times, series }: Props) {
           const y = height - (v / top) * height
           return <line key={v} className="chart-grid" x1={0} x2={width} y1={y} y2={y} />
         })}
-        {series.map((s, i) => {
-          const p = plot(times, s.values, width, height, top)
-          return (
-            <path key={s.name} d={p.d} data-series={s.name} data-points={p.points} fill="none"
-              stroke={s.color ?? palette[i % palette.length]} strokeWidth={2} vectorEffect="non-scaling-stroke" />
-          )
-        })}
+        {series.map((s, i) => (
+          <path key={s.name} d={plots[i]!.d} data-series={s.name} data-points={plots[i]!.points} fill="none"
+            stroke={s.color ?? palette[i % palette.length]} strokeWidth={2} vectorEffect="non-scaling-stroke" />
+        ))}
       </svg>
       <div className="chart-axis muted small" aria-hidden="true">
-        <span>0</span>
-        <span>{compact(top)}</span>
+        <span>{spanLabel(span)}</span>
+        <span>{t.admin.top(compact(top))}</span>
+        <span>{t.admin.now}</span>
       </div>
     </figure>
   )
+}
+
+/** "−45 s", "−3 min": how far back the left edge is. */
+function spanLabel(ms: number): string {
+  const s = Math.round(ms / 1000)
+  return s < 120 ? `−${s} s` : `−${Math.round(s / 60)} min`
 }
 
 function lastValue(values: (number | null)[]): number | null {

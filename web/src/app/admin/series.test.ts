@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { NodeStats, ServerStats } from './adminApi'
-import { RingBuffer, compact, niceMax, plot, ratio, ticks, toSample, topOf, windowMs } from './series'
+import { RingBuffer, compact, minSpanMs, niceMax, plot, ratio, ticks, toSample, topOf, windowMs } from './series'
 
 function node(over: Partial<NodeStats> = {}): NodeStats {
   return {
@@ -92,20 +92,28 @@ describe('plot', () => {
   const end = Date.parse('2026-01-01T00:10:00Z')
 
   it('puts the newest sample at the right edge and zero at the bottom', () => {
-    const p = plot([end - windowMs / 2, end], [0, 10], 100, 50, 10)
+    const p = plot([end - windowMs - windowMs / 2, end - windowMs / 2, end], [0, 0, 10], 100, 50, 10)
     expect(p.d).toBe('M50 50 L100 0')
     expect(p.points).toBe(2)
+    expect(p.span).toBe(windowMs)
+  })
+
+  it('spans only the samples kept while they cover less than the window, but at least a minute', () => {
+    expect(plot([end - 120_000, end - 60_000, end], [1, 1, 1], 100, 10, 1).d).toBe('M0 0 L50 0 L100 0')
+    const young = plot([end - 10_000, end], [1, 1], 60, 10, 1)
+    expect(young.span).toBe(minSpanMs)
+    expect(young.d).toBe('M50 0 L60 0')
   })
 
   it('breaks the line at a gap and drops samples older than the window', () => {
-    const p = plot([end - windowMs - 1, end - 2000, end - 1000, end], [5, 1, null, 2], 100, 10, 2)
+    const p = plot([end - 2 * windowMs, end - windowMs - 1, end - 2000, end - 1000, end], [5, 5, 1, null, 2], 100, 10, 2)
     expect(p.points).toBe(2)
     expect(p.d.match(/M/g)?.length).toBe(2)
     expect(p.d.startsWith('M99.3 5')).toBe(true)
   })
 
   it('draws nothing without samples', () => {
-    expect(plot([], [], 100, 10, 1)).toEqual({ d: '', points: 0, top: 1 })
+    expect(plot([], [], 100, 10, 1)).toEqual({ d: '', points: 0, top: 1, span: minSpanMs })
   })
 })
 

@@ -115,15 +115,22 @@ export interface Plot {
   d: string
   points: number
   top: number
+  /** The time the x axis spans, ending at the newest sample (ms). */
+  span: number
 }
 
+/** The shortest x span: the first few samples are not stretched over the whole width. */
+export const minSpanMs = 60 * 1000
+
 /**
- * Places values on a chart of `width` × `height`: x by time over the window ending at the newest sample, y from 0 at
- * the bottom to `top` (shared by every series of the chart) at the top.
+ * Places values on a chart of `width` × `height`: x by time, ending at the newest sample and going back to the oldest
+ * one kept (at least a minute, at most the five-minute window); y from 0 at the bottom to `top` (shared by every
+ * series of the chart) at the top.
  */
 export function plot(times: number[], values: (number | null)[], width: number, height: number, top: number): Plot {
   const end = times.length ? times[times.length - 1]! : 0
-  const startAt = end - windowMs
+  const span = Math.min(windowMs, Math.max(minSpanMs, end - (times[0] ?? end)))
+  const startAt = end - span
   let d = ''
   let points = 0
   let pen = false
@@ -133,13 +140,13 @@ export function plot(times: number[], values: (number | null)[], width: number, 
       pen = false
       continue
     }
-    const x = ((times[i]! - startAt) / windowMs) * width
+    const x = ((times[i]! - startAt) / span) * width
     const y = height - (Math.min(v, top) / top) * height
     d += `${pen ? 'L' : 'M'}${round(x)} ${round(y)} `
     pen = true
     points++
   }
-  return { d: d.trimEnd(), points, top }
+  return { d: d.trimEnd(), points, top, span }
 }
 
 /** The y-axis top for several series: the nice ceiling of their largest value. */
