@@ -28,6 +28,7 @@ builder.Services.AddTokenImStats();
 
 var app = builder.Build();
 await app.Services.MigrateTokenImStoreAsync();
+await app.Services.InitializeStoreEpochAsync();
 await app.Services.InitializeTokenImAuthAsync();
 
 app.UseTokenImPipeline();

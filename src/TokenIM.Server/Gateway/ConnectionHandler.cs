@@ -8,6 +8,7 @@ using TokenIM.Server.Chat;
 using TokenIM.Server.Delivery;
 using TokenIM.Server.Hosting;
 using TokenIM.Server.Stats;
+using TokenIM.Server.Storage;
 
 namespace TokenIM.Server.Gateway;
 
@@ -22,6 +23,7 @@ internal sealed partial class ConnectionHandler(
     RealtimeService realtime,
     TokenAuthenticator tokens,
     NodeCounters counters,
+    StoreEpoch epoch,
     IOptions<TokenImOptions> options,
     TimeProvider time,
     ILogger<ConnectionHandler> logger)
@@ -41,7 +43,7 @@ internal sealed partial class ConnectionHandler(
             connection.Authenticate(claims.UserId, claims.SessionId, claims.ExpiresAt);
 
             var outcome = registry.TryRegister(connection, options.Value.Limits.SocketsPerUser, settings.MaxConnections,
-                () => connection.Send(new ReadyEvent(connection.UserId, connection.SessionId, time.GetUtcNow()), ProtocolJsonContext.Wire.ReadyEvent));
+                () => connection.Send(new ReadyEvent(connection.UserId, connection.SessionId, time.GetUtcNow()) { Epoch = epoch.Value }, ProtocolJsonContext.Wire.ReadyEvent));
             if (outcome is RegisterResult.UserFull or RegisterResult.NodeFull)
             {
                 FrameDispatcher.Error(connection, null, ErrorCode.TooManyConnections,
