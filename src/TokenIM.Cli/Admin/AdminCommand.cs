@@ -30,6 +30,8 @@ internal static class AdminCommand
         command.Subcommands.Add(ConversationCommands.CreateMessages(connection));
         command.Subcommands.Add(SigningKeyCommands.Create(connection));
         command.Subcommands.Add(StatsCommand.Create(connection));
+        command.Subcommands.Add(BackupCommands.CreateBackup());
+        command.Subcommands.Add(BackupCommands.CreateRestore());
         return command;
     }
 }

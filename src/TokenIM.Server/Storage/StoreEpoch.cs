@@ -30,11 +30,26 @@ internal sealed class StoreEpoch
         return await db.StoreMeta.AsNoTracking().Where(m => m.Key == StoreMeta.EpochKey).Select(m => m.Value).SingleAsync(cancellationToken);
     }
 
-    /// <summary>Replaces the epoch whatever it was: the last step of a restore.</summary>
-    public static Task ReplaceAsync(TokenImDbContext db, string value, CancellationToken cancellationToken) =>
-        db.Database.ExecuteSqlAsync(
-            $"INSERT INTO store_meta (\"Key\", \"Value\") VALUES ({StoreMeta.EpochKey}, {value}) ON CONFLICT (\"Key\") DO UPDATE SET \"Value\" = excluded.\"Value\"",
-            cancellationToken);
+    /// <summary>
+    /// Replaces the epoch whatever it was, on a plain ADO.NET connection to the directory database (SQLite or
+    /// PostgreSQL: the same text): the last step of a restore.
+    /// </summary>
+    public static async Task ReplaceAsync(System.Data.Common.DbConnection connection, string value, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO store_meta (\"Key\", \"Value\") VALUES (@key, @value) ON CONFLICT (\"Key\") DO UPDATE SET \"Value\" = excluded.\"Value\"";
+        AddParameter(command, "key", StoreMeta.EpochKey);
+        AddParameter(command, "value", value);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static void AddParameter(System.Data.Common.DbCommand command, string name, string value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
 }
 
 internal static class StoreEpochExtensions
