@@ -95,6 +95,20 @@ public sealed class SqliteBackupTests(ServerProcess server) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task Restore_ServerRunningAdminSocketNotConfigured_RefusedAsDatabaseInUse()
+    {
+        var folder = NewBackupFolder();
+        await BackupCli.RunOkAsync("admin", "backup", "--out", folder, "--data", server.DataDirectory);
+
+        // Configured without the admin socket, only the database itself can tell that a server holds it.
+        var (exit, _, error) = await BackupCli.RunAsync("admin", "restore", "--from", folder, "--data", server.DataDirectory, "--TokenIM:Admin:LocalSocket=");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("in use by another process", error, StringComparison.Ordinal);
+        Assert.Empty(BackupCli.SetAside(server.DataDirectory));
+    }
+
+    [Fact]
     public async Task Restore_FileDiffersFromManifest_RefusedBeforeTouchingAnything()
     {
         var folder = NewBackupFolder();
