@@ -87,7 +87,7 @@ internal static class BackupCommands
             var stamp = DateTimeOffset.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
             var setAside = new List<string>();
             if (store.IsPostgres)
-                await postgres.RestoreAsync(store, folder, manifest, ct);
+                await postgres.RestoreAsync(store, folder, manifest, stamp, setAside, ct);
             else
                 SqliteBackup.Replace(store, folder, stamp, setAside);
             setAside.AddRange(BackupFiles.Restore(store, folder, stamp, ct));

@@ -8,10 +8,16 @@ namespace TokenIM.Cli.Admin;
 
 /// <summary>
 /// Backup and restore of a PostgreSQL store with PostgreSQL's own tools: <c>pg_dump --format=custom</c> of the
-/// directory database and of each shard, <c>pg_restore --clean --if-exists --single-transaction</c> back. Each dump
-/// is a consistent snapshot of its database; the databases are dumped one after another, not at one instant (see
+/// directory database and of each shard, <c>pg_restore --single-transaction</c> back. Each dump is a consistent
+/// snapshot of its database; the databases are dumped one after another, not at one instant (see
 /// docs/operations.md for what that means).
 /// </summary>
+/// <remarks>
+/// Not <c>pg_restore --clean --if-exists</c>: it fails on the hash-partitioned messages table ("cannot drop inherited
+/// constraint messages_p15_pkey"). Instead the database's <c>public</c> schema is renamed aside
+/// (<c>before_restore_STAMP</c>, which also keeps the replaced data for an undo) and the dump is restored into a
+/// new, empty one.
+/// </remarks>
 internal sealed class PostgresTools(string? binFolder)
 {
     private const string Folder = "postgres";
@@ -54,7 +60,7 @@ internal sealed class PostgresTools(string? binFolder)
     }
 
     /// <summary>Restores each database of the manifest onto the configured one, in one transaction per database.</summary>
-    public async Task RestoreAsync(StoreLocation store, string folder, BackupManifest manifest, CancellationToken cancellationToken)
+    public async Task RestoreAsync(StoreLocation store, string folder, BackupManifest manifest, string stamp, List<string> setAside, CancellationToken cancellationToken)
     {
         var (directory, shards) = Databases(store);
         var backedUpShards = manifest.Databases.Count(d => d.Role == "shard");
@@ -67,8 +73,36 @@ internal sealed class PostgresTools(string? binFolder)
             if (!restored.Add(target))
                 continue;
             var file = BackupFile.PathIn(folder, database.File) ?? throw new BackupException($"{database.File} is outside the backup folder.");
-            await RunAsync("pg_restore", target, ["--clean", "--if-exists", "--single-transaction", "--no-owner", "--exit-on-error", file], cancellationToken);
+            setAside.Add(await SetAsideAsync(target, stamp, cancellationToken));
+            await RunAsync("pg_restore", target, ["--single-transaction", "--no-owner", "--no-comments", "--exit-on-error", file], cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Renames the <c>public</c> schema aside and makes an empty one, in one transaction. Extensions installed in it
+    /// (pg_trgm) move to the new one, where the restored indexes look for them; the set-aside indexes keep working,
+    /// as they refer to their operator classes by oid. To undo: drop the new schema, move the extensions back and
+    /// rename the old one to <c>public</c>.
+    /// </summary>
+    private static async Task<string> SetAsideAsync(string connectionString, string stamp, CancellationToken cancellationToken)
+    {
+        var aside = $"before_restore_{stamp}";
+        await using var db = await OpenAsync(connectionString, cancellationToken);
+        await using var transaction = await db.BeginTransactionAsync(cancellationToken);
+        var extensions = new List<string>();
+        await using (var list = new NpgsqlCommand("SELECT extname FROM pg_extension WHERE extnamespace = 'public'::regnamespace", db, transaction))
+        await using (var reader = await list.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+                extensions.Add(reader.GetString(0));
+        }
+
+        var sql = $"ALTER SCHEMA public RENAME TO \"{aside}\"; CREATE SCHEMA public; "
+            + string.Concat(extensions.Select(name => $"ALTER EXTENSION \"{name}\" SET SCHEMA public; "));
+        await using (var move = new NpgsqlCommand(sql, db, transaction))
+            await move.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return $"{db.Database}: schema {aside}";
     }
 
     /// <summary>Why the databases cannot be replaced now (another session is connected to one), or null.</summary>
