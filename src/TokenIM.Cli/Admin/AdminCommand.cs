@@ -18,7 +18,7 @@ internal static class AdminCommand
     public static Command Create()
     {
         var connection = new AdminConnection();
-        var command = new Command("admin", "Administer a server through its server API: API keys, users, sessions, signing keys and live statistics.")
+        var command = new Command("admin", "Administer a server: API keys, users, sessions, signing keys and live statistics through its server API; backup and restore of its store on its machine.")
         {
             connection.Local, connection.Url, connection.ApiKey,
         };
