@@ -30,6 +30,7 @@ builder.Services.AddTokenImTelemetry();
 
 var app = builder.Build();
 await app.Services.MigrateTokenImStoreAsync();
+await app.Services.InitializeStoreEpochAsync();
 await app.Services.InitializeTokenImAuthAsync();
 
 app.UseTokenImPipeline();

@@ -18,7 +18,7 @@ internal static class AdminCommand
     public static Command Create()
     {
         var connection = new AdminConnection();
-        var command = new Command("admin", "Administer a server through its server API: API keys, users, sessions, signing keys and live statistics.")
+        var command = new Command("admin", "Administer a server: API keys, users, sessions, signing keys and live statistics through its server API; backup and restore of its store on its machine.")
         {
             connection.Local, connection.Url, connection.ApiKey,
         };
@@ -30,6 +30,8 @@ internal static class AdminCommand
         command.Subcommands.Add(ConversationCommands.CreateMessages(connection));
         command.Subcommands.Add(SigningKeyCommands.Create(connection));
         command.Subcommands.Add(StatsCommand.Create(connection));
+        command.Subcommands.Add(BackupCommands.CreateBackup());
+        command.Subcommands.Add(BackupCommands.CreateRestore());
         return command;
     }
 }

@@ -63,13 +63,17 @@ public sealed partial class TokenImRealtimeClient
         {
             case Ops.Ready:
                 var ready = Frames.Decode(frame, json.ReadyEvent);
+                StoreResetEventArgs? reset;
                 lock (_lock)
                 {
                     // Here, not in the reconnect loop: the finally below must see it to clear it when the socket ends.
                     _userId = ready.UserId;
                     _live = connection;
                     _heldFirstSights = [];
+                    reset = ObserveEpochLocked(ready.Epoch);
                 }
+                if (reset is not null)
+                    StoreReset?.Invoke(this, reset);
                 connection.Ready.TrySetResult(ready.UserId);
                 break;
             case Ops.Message:

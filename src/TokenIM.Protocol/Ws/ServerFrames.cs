@@ -9,6 +9,13 @@ namespace TokenIM.Protocol.Ws;
 /// <param name="ServerTime">The server's clock, to estimate skew.</param>
 public sealed record ReadyEvent(string UserId, string SessionId, DateTimeOffset ServerTime)
 {
+    /// <summary>
+    /// The store's epoch: an opaque string that changes only when the store is restored from a backup. A client that
+    /// saw another value before must drop every seq and change cursor and cached message and load again, since seqs
+    /// after the backup may be given out again. Absent (null) from servers before it existed: unknown, compare nothing.
+    /// </summary>
+    public string? Epoch { get; init; }
+
     /// <summary>Always <c>ready</c>.</summary>
     [JsonPropertyOrder(-1)]
     public string Op => Ops.Ready;

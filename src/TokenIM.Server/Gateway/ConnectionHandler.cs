@@ -8,6 +8,7 @@ using TokenIM.Server.Chat;
 using TokenIM.Server.Delivery;
 using TokenIM.Server.Hosting;
 using TokenIM.Server.Stats;
+using TokenIM.Server.Storage;
 using TokenIM.Server.Telemetry;
 
 namespace TokenIM.Server.Gateway;
@@ -24,6 +25,7 @@ internal sealed partial class ConnectionHandler(
     TokenAuthenticator tokens,
     NodeCounters counters,
     TokenImMetrics metrics,
+    StoreEpoch epoch,
     IOptions<TokenImOptions> options,
     TimeProvider time,
     ILogger<ConnectionHandler> logger)
@@ -45,7 +47,7 @@ internal sealed partial class ConnectionHandler(
             connection.Authenticate(claims.UserId, claims.SessionId, claims.ExpiresAt);
 
             var outcome = registry.TryRegister(connection, options.Value.Limits.SocketsPerUser, settings.MaxConnections,
-                () => connection.Send(new ReadyEvent(connection.UserId, connection.SessionId, time.GetUtcNow()), ProtocolJsonContext.Wire.ReadyEvent));
+                () => connection.Send(new ReadyEvent(connection.UserId, connection.SessionId, time.GetUtcNow()) { Epoch = epoch.Value }, ProtocolJsonContext.Wire.ReadyEvent));
             if (outcome is RegisterResult.UserFull or RegisterResult.NodeFull)
             {
                 FrameDispatcher.Error(connection, null, ErrorCode.TooManyConnections,

@@ -30,6 +30,7 @@ internal static class StorageServiceCollectionExtensions
         services.AddSingleton(sp => CreateShards(sp));
         services.AddSingleton<UserConversationIndex>();
         services.AddSingleton<ConversationFinder>();
+        services.AddSingleton<StoreEpoch>();
         // Stores take a pooled context per operation; no context lives in a request scope. This one is the directory.
         services.AddSingleton<Func<TokenImDbContext>>(sp => sp.GetRequiredService<StoreShards>().Directory.Create);
         services.AddSingleton<WalCheckpointer>();
@@ -80,8 +81,8 @@ internal static class StorageServiceCollectionExtensions
 
     /// <summary>
     /// Brings every database up to the current schema. SQLite: creates the data directory, switches the file to WAL
-    /// and migrates. PostgreSQL: migrates the directory and each shard; nodes starting together are safe, as EF Core
-    /// holds a database lock while it migrates.
+    /// and migrates (nodes cannot share a SQLite file). PostgreSQL: migrates the directory and each shard, each under
+    /// <see cref="MigrationLock"/>, so nodes starting together are safe.
     /// </summary>
     public static async Task MigrateTokenImStoreAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
@@ -92,7 +93,7 @@ internal static class StorageServiceCollectionExtensions
             foreach (var shard in shards.All.Append(shards.Directory).Distinct())
             {
                 await using var pg = shard.Create();
-                await pg.Database.MigrateAsync(cancellationToken);
+                await MigrationLock.MigrateAsync(pg, cancellationToken);
             }
 
             return;

@@ -215,6 +215,7 @@ describe('TokenIM WebSocket (interop client)', () => {
       assert.equal(ready.userId, u.user.id);
       assert.equal(ready.sessionId, u.sessionId);
       assert.match(ready.serverTime, TIMESTAMP);
+      assert.match(ready.epoch, /^[0-9a-f]{32}$/, 'the store epoch: opaque, here 128 random bits in hex');
       ws.close();
     });
 

@@ -28,7 +28,11 @@ export class ChatStore extends ExternalStore<ChatState> {
   /** Edits, recalls and reactions, kept current by their change cursor. */
   readonly changes: ChangeSync
 
-  constructor(private readonly rest: TokenImRest, me: User) {
+  /**
+   * @param reload what to do when the store was restored from a backup (the socket's epoch changed): by default the
+   * page reloads, so every conversation, message and cursor is loaded again from the restored store at once.
+   */
+  constructor(private readonly rest: TokenImRest, me: User, reload: () => void = () => globalThis.location.reload()) {
     super({
       me, connection: 'connecting', conversations: [], messages: {}, outbox: {}, users: { [me.id]: me },
       loadingHistory: {}, hasOlder: {}, activeId: null, typing: {}, online: {}, peerReads: {}, goneTitle: null,
@@ -62,6 +66,12 @@ export class ChatStore extends ExternalStore<ChatState> {
         if (this.state.activeId) this.loadPeerReads(this.state.activeId)
       },
       sendFailed: (send) => this.markFailed(send),
+      // Reloading is simpler and surer than unpicking every cached list, page and cursor; drafts survive it
+      // (sessionStorage), and the session too when the backup holds it (else the sign-in screen shows).
+      epochChanged: () => {
+        this.realtime.stop()
+        reload()
+      },
     })
   }
 

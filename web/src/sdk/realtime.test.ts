@@ -107,6 +107,37 @@ describe('TokenImRealtime', () => {
     await rest.logout().catch(() => undefined)
   })
 
+  it('forgets its cursors when a ready names another epoch, so the restored store’s reused seqs are delivered', async () => {
+    let lastSeq = 3
+    const epochs: [string, string][] = []
+    const { rt, sockets, delivered, rest } = await setup(() => lastSeq, { epochChanged: (epoch, previous) => epochs.push([epoch, previous]) })
+    rt.start()
+    const s = sockets[0]!
+    s.open()
+    s.receive({ op: 'ready', userId: 'alice', sessionId: 's', serverTime: '', epoch: 'e1' })
+    await flush()
+    s.receive({ op: 'synced', re: s.last('sync').id, conversationId: 'c1', messages: [msg(1), msg(2), msg(3)], hasMore: false })
+    await flush()
+    expect(rt.epoch).toBe('e1')
+
+    // Restored to a backup holding seqs 1–2: the next message is seq 3 again, a different one.
+    lastSeq = 2
+    s.close(1006)
+    await new Promise((r) => setTimeout(r, 5))
+    const s2 = sockets[1]!
+    s2.open()
+    s2.receive({ op: 'ready', userId: 'alice', sessionId: 's', serverTime: '', epoch: 'e2' })
+    await flush()
+    expect(epochs).toEqual([['e2', 'e1']])
+    expect(rt.epoch).toBe('e2')
+    s2.receive({ op: 'synced', re: s2.last('sync').id, conversationId: 'c1', messages: [msg(1), msg(2)], hasMore: false })
+    await flush()
+    s2.receive({ op: 'message', message: msg(3, 'after the restore') })
+    expect(delivered.map((m) => `${m.seq}:${m.text}`)).toEqual(['1:t1', '2:t2', '3:t3', '1:t1', '2:t2', '3:after the restore'])
+    rt.stop()
+    await rest.logout().catch(() => undefined)
+  })
+
   it('sends a reply, forward or file with its fields, also when the send waited for the connection', async () => {
     const { rt, sockets } = await setup(() => 2)
     rt.send('c1', 'yes', 'cm-r', { replyToId: 'm9', attachmentId: 'a1' })

@@ -43,6 +43,12 @@ export interface RealtimeHandlers {
   state?: (state: ConnectionState) => void
   /** A send the server refused for good (validation, not a member); it is no longer retried. */
   sendFailed?: (send: PendingSend, error: TokenImApiError) => void
+  /**
+   * The store was restored from a backup (a `ready` named another epoch than the first one seen). The client has
+   * dropped every cursor and starts each conversation again at its `lastSeq`; drop every cached message and list and
+   * load again (docs/protocol.md, "Restores and the epoch"). Called before the catch-up of that `ready`.
+   */
+  epochChanged?: (epoch: string, previous: string) => void
 }
 
 export interface RealtimeOptions {
@@ -87,6 +93,7 @@ export class TokenImRealtime {
   private timer: ReturnType<typeof setTimeout> | undefined
   private stopped = true
   private currentState: ConnectionState = 'stopped'
+  private currentEpoch: string | undefined
   private unsubscribeTokens: () => void = () => undefined
 
   /** Back on the network: skip the rest of the back-off. */
@@ -111,6 +118,11 @@ export class TokenImRealtime {
 
   get state(): ConnectionState {
     return this.currentState
+  }
+
+  /** The store's epoch from the first `ready` (undefined before it, or from a server that sends none). */
+  get epoch(): string | undefined {
+    return this.currentEpoch
   }
 
   /** The cursor of a conversation (the highest seq delivered), or undefined if not yet seen. */
@@ -172,6 +184,20 @@ export class TokenImRealtime {
   /** Starts tracking a conversation at `cursor` if it is new to the client (no effect otherwise). */
   track(conversationId: string, cursor: number): void {
     if (!this.streams.has(conversationId)) this.streams.set(conversationId, new ConversationStream(conversationId, cursor))
+  }
+
+  /**
+   * Remembers the first epoch; on another one (a restore) forgets every cursor, which index a history that was
+   * replaced: seqs after the backup are given out again and must not be dropped as repeats.
+   */
+  private observeEpoch(epoch: string | undefined): void {
+    if (epoch === undefined) return
+    const previous = this.currentEpoch
+    this.currentEpoch = epoch
+    if (previous === undefined || previous === epoch) return
+    this.streams.clear()
+    this.filling.clear()
+    this.handlers.epochChanged?.(epoch, previous)
   }
 
   /** Stops tracking a conversation the user is no longer in (left or removed). */
@@ -265,6 +291,7 @@ export class TokenImRealtime {
     switch (frame.op) {
       case 'ready':
         this.attempts = 0
+        this.observeEpoch(frame.epoch)
         void this.catchUp()
         break
       case 'message':

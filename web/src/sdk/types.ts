@@ -154,7 +154,8 @@ export interface ProblemDetails {
 
 // ---- WebSocket frames (server to client) ----
 
-export interface ReadyFrame { op: 'ready'; userId: string; sessionId: string; serverTime: string }
+/** `epoch` names the store; it changes only on a restore from a backup (absent from older servers: unknown). */
+export interface ReadyFrame { op: 'ready'; userId: string; sessionId: string; serverTime: string; epoch?: string }
 export interface MessageFrame { op: 'message'; message: Message }
 export interface AckFrame {
   op: 'ack'; re?: string; conversationId: string; clientMsgId: string; messageId: string; seq: number; createdAt: string
