@@ -53,6 +53,7 @@ internal sealed class TokenImOptions
 
     public MessageSettings Messages { get; set; } = new();
     public AttachmentSettings Attachments { get; set; } = new();
+    public LoggingSettings Logging { get; set; } = new();
 
     /// <summary>Identity providers whose access tokens are accepted beside TokenIM's own (see docs/integration.md §10). The default is none.</summary>
     public ExternalIssuerSettings[] ExternalIssuers { get; set; } = [];
@@ -91,6 +92,7 @@ internal sealed class PasswordSettings
 
     /// <summary>Password hashes computed at once; more wait, so a sign-in flood cannot starve the server. The default is the processor count.</summary>
     [Range(1, 256)]
+    [DefaultText("the processor count")]
     public int MaxConcurrentHashes { get; set; } = Environment.ProcessorCount;
 }
 
