@@ -1,6 +1,6 @@
 using System.Reflection;
-using Microsoft.Extensions.Logging;
 using System.Text;
+using Microsoft.Extensions.Logging;
 using TokenIM.Server.Hosting;
 
 namespace TokenIM.Cli.Config;
