@@ -24,6 +24,7 @@ public sealed class JsonLogTests
         await using var server = new ServerProcess();
         server.Environment["TokenIM__Logging__Format"] = "json";
         server.Environment["Logging__LogLevel__Default"] = "Information";
+        server.Environment["Logging__LogLevel__TokenIM"] = "Debug";
         await server.StartAsync();
         using var http = new HttpClient { BaseAddress = server.BaseUri };
         var secrets = new Dictionary<string, string>();
