@@ -77,7 +77,8 @@ internal sealed class JsonLogFormatter() : ConsoleFormatter(FormatterName)
             {
                 foreach (var pair in values)
                 {
-                    if (pair.Key != OriginalFormat && seen.Add(pair.Key))
+                    // The trace ids are written once, at the top level, from the activity.
+                    if (pair.Key is not (OriginalFormat or "TraceId" or "SpanId" or "ParentId") && seen.Add(pair.Key))
                         list.Add(pair);
                 }
             }
