@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TokenIM.Server.Hosting;
 
@@ -57,17 +58,21 @@ internal static class ConfigCheck
     /// <summary>
     /// The validators the server registers for its options: data annotations of the top level plus every
     /// <see cref="IValidateOptions{TOptions}"/> of <see cref="TokenImOptions"/> in the server (each area may add its
-    /// own). Config/ConfigCheckTests holds this set equal to the one a running server resolves.
+    /// own), made by a small container so one that asks for a logger or the clock still runs. Cli/ConfigCommandTests
+    /// holds this set equal to the one a running server resolves.
     /// </summary>
-    public static IReadOnlyList<IValidateOptions<TokenImOptions>> Validators() =>
-    [
-        new DataAnnotationValidateOptions<TokenImOptions>(Options.DefaultName),
-        .. typeof(TokenImOptions).Assembly.GetTypes()
-            .Where(t => !t.IsAbstract && typeof(IValidateOptions<TokenImOptions>).IsAssignableFrom(t))
+    public static IReadOnlyList<IValidateOptions<TokenImOptions>> Validators()
+    {
+        var types = typeof(TokenImOptions).Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && !t.IsGenericTypeDefinition && typeof(IValidateOptions<TokenImOptions>).IsAssignableFrom(t))
             .OrderBy(t => t.FullName, StringComparer.Ordinal)
-            .Select(t => (IValidateOptions<TokenImOptions>)(Activator.CreateInstance(t, nonPublic: true)
-                ?? throw new InvalidOperationException($"{t} cannot be made without services; config check cannot run it."))),
-    ];
+            .ToList();
+        var services = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System);
+        foreach (var type in types)
+            services.AddSingleton(type);
+        var provider = services.BuildServiceProvider();
+        return [new DataAnnotationValidateOptions<TokenImOptions>(Options.DefaultName), .. types.Select(t => (IValidateOptions<TokenImOptions>)provider.GetRequiredService(t))];
+    }
 
     /// <summary>Why the binder refuses <paramref name="value"/> for <paramref name="key"/>; null when it reads it. The binder itself decides.</summary>
     private static string? Unreadable(string key, string value)

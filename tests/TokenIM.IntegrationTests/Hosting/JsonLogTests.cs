@@ -22,9 +22,9 @@ public sealed class JsonLogTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var server = new ServerProcess();
-        server.Environment["TokenIM__Logging__Format"] = "json";
-        server.Environment["Logging__LogLevel__Default"] = "Information";
-        server.Environment["Logging__LogLevel__TokenIM"] = "Debug";
+        server.ExtraEnvironment["TokenIM__Logging__Format"] = "json";
+        server.ExtraEnvironment["Logging__LogLevel__Default"] = "Information";
+        server.ExtraEnvironment["Logging__LogLevel__TokenIM"] = "Debug";
         await server.StartAsync();
         using var http = new HttpClient { BaseAddress = server.BaseUri };
         var secrets = new Dictionary<string, string>();
