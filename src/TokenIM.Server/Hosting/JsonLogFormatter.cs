@@ -24,7 +24,9 @@ internal sealed class JsonLogFormatter() : ConsoleFormatter(FormatterName)
         if (message is null && logEntry.Exception is null)
             return;
         var buffer = new ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer))
+        // Relaxed escaping keeps non-ASCII text and '+' readable; quotes, backslashes and control characters (a line
+        // break too) are still escaped, so an entry stays one line.
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteString("timestamp", DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
