@@ -24,6 +24,9 @@ internal static class ConfigCheck
                 continue;
             if (!key.StartsWith(TokenImOptions.Section + ":", StringComparison.OrdinalIgnoreCase) && !key.Equals(TokenImOptions.Section, StringComparison.OrdinalIgnoreCase))
             {
+                // A log level the logging system cannot read stops the server at start-up too.
+                if (IsLogLevel(key) && !Enum.TryParse<Microsoft.Extensions.Logging.LogLevel>(value, ignoreCase: true, out _))
+                    problems.Add($"{key}: '{value}' is not a log level: Trace, Debug, Information, Warning, Error, Critical or None.");
                 good[key] = value;
                 continue;
             }
@@ -72,6 +75,14 @@ internal static class ConfigCheck
             services.AddSingleton(type);
         var provider = services.BuildServiceProvider();
         return [new DataAnnotationValidateOptions<TokenImOptions>(Options.DefaultName), .. types.Select(t => (IValidateOptions<TokenImOptions>)provider.GetRequiredService(t))];
+    }
+
+    /// <summary><c>Logging:LogLevel:CATEGORY</c>, or a provider's own <c>Logging:PROVIDER:LogLevel:CATEGORY</c>.</summary>
+    private static bool IsLogLevel(string key)
+    {
+        var parts = key.Split(':');
+        return parts.Length >= 3 && parts[0].Equals("Logging", StringComparison.OrdinalIgnoreCase)
+            && (parts[1].Equals("LogLevel", StringComparison.OrdinalIgnoreCase) || (parts.Length >= 4 && parts[2].Equals("LogLevel", StringComparison.OrdinalIgnoreCase)));
     }
 
     /// <summary>Why the binder refuses <paramref name="value"/> for <paramref name="key"/>; null when it reads it. The binder itself decides.</summary>

@@ -92,7 +92,7 @@ public sealed class ConfigCommandTests : IDisposable
     [Fact]
     public async Task Check_GoodSettings_ExitsZero()
     {
-        var run = await CheckAsync("--TokenIM:Gateway:MaxConnections=100", "--TokenIM:Network:TrustedProxies:0=10.0.0.5", "--TokenIM:Logging:Format=json");
+        var run = await CheckAsync("--TokenIM:Gateway:MaxConnections=100", "--TokenIM:Network:TrustedProxies:0=10.0.0.5", "--TokenIM:Logging:Format=json", "--Logging:LogLevel:Microsoft.AspNetCore=warning");
 
         Assert.True(run.Exit == 0, run.Output + run.Error);
         Assert.Contains("The configuration is valid.", run.Output, StringComparison.Ordinal);
@@ -118,6 +118,7 @@ public sealed class ConfigCommandTests : IDisposable
     [InlineData("--TokenIM:Hooks:BeforeSend:Url=http://example.com/hook", "TokenIM:Hooks:BeforeSend:Url must be an absolute https URL")] // bad URL
     [InlineData("--TokenIM:Logging:Format=xml", "TokenIM:Logging:Format")] // a section the old hand-kept list did not name
     [InlineData("--TokenIM:ExternalIssuers:0:Issuer=https://idp.example", "TokenIM:ExternalIssuers:0:Audience is required")]
+    [InlineData("--Logging:LogLevel:Default=Verbose", "Logging:LogLevel:Default: 'Verbose' is not a log level")] // outside TokenIM, still fatal at start-up
     [InlineData("--TokenIM:Storage:Postgres:RetryUnavailableAfter=01:00:00", "TokenIM:Storage:Postgres:RetryUnavailableAfter")] // a section in a section
     public async Task Check_BadValue_ExitsOneNamingTheSetting(string setting, string expected)
     {
