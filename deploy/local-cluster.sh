@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# A TokenIM cluster on loopback: PostgreSQL (two shard databases), Redis, three nodes on 127.0.0.1:5101-5103 and
-# HAProxy on 127.0.0.1:5100 (deploy/haproxy.cfg as is).
+# A TokenIM cluster on loopback: PostgreSQL (two shard databases), Redis, three nodes on 127.0.0.1:5101-5103 (their
+# metrics on 127.0.0.1:9501-9503, deploy/prometheus.yml) and HAProxy on 127.0.0.1:5100 (deploy/haproxy.cfg as is).
 #
 #   deploy/local-cluster.sh up       installs what is missing (apt), builds once, starts everything, waits until
 #                                    HAProxy sees every node ready, prints the URL
@@ -139,6 +139,8 @@ TokenIM__Bus__Provider=Redis
 TokenIM__Bus__RedisConfiguration=127.0.0.1:$redis_port
 TokenIM__Network__TrustedProxies__0=127.0.0.1
 TokenIM__Health__DrainDelay=00:00:03
+# Prometheus scrapes each node here (deploy/prometheus.yml): node port + 4400, loopback only.
+TokenIM__Telemetry__MetricsUrl=http://127.0.0.1:$((port + 4400))
 DOTNET_CLI_TELEMETRY_OPTOUT=1
 DOTNET_NOLOGO=1
 EOF
@@ -176,7 +178,7 @@ up() {
     for pid in $(awk '{ print $2 }' "$pids"); do alive "$pid" && die "already up (see: $0 status; $0 down)"; done
   fi
   install_missing
-  for port in 5100 5109 "${node_ports[@]}" "$pg_port" "$redis_port"; do
+  for port in 5100 5109 "${node_ports[@]}" 9501 9502 9503 "$pg_port" "$redis_port"; do
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && die "127.0.0.1:$port is in use by something else"
   done
   rm -rf "$run"

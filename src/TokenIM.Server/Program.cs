@@ -10,6 +10,7 @@ using TokenIM.Server.Http;
 using TokenIM.Server.Presence;
 using TokenIM.Server.Stats;
 using TokenIM.Server.Storage;
+using TokenIM.Server.Telemetry;
 using TokenIM.Server.Webhooks;
 
 // The stages in the order a message flows through them (see docs/architecture.md).
@@ -25,6 +26,7 @@ builder.Services.AddTokenImPresence();
 builder.Services.AddTokenImWebhooks();
 builder.Services.AddTokenImGateway();
 builder.Services.AddTokenImStats();
+builder.Services.AddTokenImTelemetry();
 
 var app = builder.Build();
 await app.Services.MigrateTokenImStoreAsync();

@@ -12,7 +12,8 @@ internal sealed partial class AccountService(
     SessionService sessions,
     LoginThrottle throttle,
     TimeProvider time,
-    ILogger<AccountService> logger)
+    ILogger<AccountService> logger,
+    Telemetry.TokenImMetrics? metrics = null)
 {
     private const string DefaultDeviceName = "Unnamed device";
     private static readonly Failure s_invalidCredentials = new(ErrorCode.InvalidCredentials, "The username or password is incorrect.");
@@ -68,13 +69,18 @@ internal sealed partial class AccountService(
         // Throttled by name whether or not the account exists, so the limit reveals nothing either.
         var account = request.Username.Trim().ToLowerInvariant();
         if (await throttle.RetryAfterAsync(account) is { } wait)
+        {
+            metrics?.SignInFailed("throttled");
+            metrics?.RateLimited("failed-logins");
             return Failure.RateLimited(wait);
+        }
 
         var user = await store.FindUserByUsernameAsync(account, cancellationToken);
         var check = await hasher.VerifyAsync(request.Password, user?.PasswordHash, cancellationToken);
         if (user is null || check == PasswordCheck.Wrong)
         {
             await throttle.RecordFailureAsync(account);
+            metrics?.SignInFailed(user is null ? "unknown_user" : "wrong_password");
             LogLoginFailed(logger, address);
             return s_invalidCredentials;
         }

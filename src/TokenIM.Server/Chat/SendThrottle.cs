@@ -16,9 +16,12 @@ internal sealed class SendThrottle : IDisposable
     private readonly SharedRateLimits _shared;
     private readonly int _burst;
 
-    public SendThrottle(IOptions<TokenImOptions> options, SharedRateLimits shared)
+    private readonly Telemetry.TokenImMetrics? _metrics;
+
+    public SendThrottle(IOptions<TokenImOptions> options, SharedRateLimits shared, Telemetry.TokenImMetrics? metrics = null)
     {
         _shared = shared;
+        _metrics = metrics;
         var limits = options.Value.RateLimits;
         _burst = limits.MessagesPerUserPerSecond * 2;
         if (!limits.Enabled)
@@ -41,11 +44,18 @@ internal sealed class SendThrottle : IDisposable
         // A bucket of twice the rate, refilled over two seconds: the rate per second, bursts of twice that.
         var shared = await _shared.TryTakeAsync("send", userId, _burst, TimeSpan.FromSeconds(2));
         if (shared.Shared)
-            return shared.RetryAfter;
+            return Refused(shared.RetryAfter);
         using var lease = _limiter.AttemptAcquire(userId);
         if (lease.IsAcquired)
             return null;
-        return lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+        return Refused(lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1));
+    }
+
+    private TimeSpan? Refused(TimeSpan? wait)
+    {
+        if (wait is not null)
+            _metrics?.RateLimited("send");
+        return wait;
     }
 
     public void Dispose() => _limiter?.Dispose();

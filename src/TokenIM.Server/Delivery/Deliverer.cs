@@ -1,5 +1,6 @@
 using TokenIM.Protocol;
 using TokenIM.Server.Bus;
+using TokenIM.Server.Telemetry;
 
 namespace TokenIM.Server.Delivery;
 
@@ -7,8 +8,11 @@ namespace TokenIM.Server.Delivery;
 /// The bus subscriber of this node: hands each frame to the local sockets of its users (the same bytes to all) and
 /// carries out revocations. Enqueueing never blocks, so one slow reader delays nobody.
 /// </summary>
-internal sealed partial class Deliverer(IBus bus, ConnectionRegistry registry, ILogger<Deliverer> logger) : IHostedService
+internal sealed partial class Deliverer(IBus bus, ConnectionRegistry registry, ILogger<Deliverer> logger, TokenImMetrics? metrics = null) : IHostedService
 {
+    // The op comes first in every server frame (JsonPropertyOrder), so a message event is told by its first bytes.
+    private static ReadOnlySpan<byte> MessageFramePrefix => "{\"op\":\"message\""u8;
+
     private IDisposable? _subscription;
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -28,15 +32,18 @@ internal sealed partial class Deliverer(IBus bus, ConnectionRegistry registry, I
         switch (envelope.Kind)
         {
             case BusEnvelopeKind.Deliver:
+                var delivered = 0;
                 foreach (var userId in envelope.UserIds)
                 {
                     foreach (var connection in registry.Get(userId))
                     {
-                        if (connection.Id != envelope.ExceptConnectionId)
-                            connection.TryEnqueue(envelope.Frame);
+                        if (connection.Id != envelope.ExceptConnectionId && connection.TryEnqueue(envelope.Frame))
+                            delivered++;
                     }
                 }
 
+                if (delivered > 0 && envelope.Frame.Span.StartsWith(MessageFramePrefix))
+                    metrics?.MessagesDelivered(delivered);
                 break;
             case BusEnvelopeKind.RevokeSession:
                 foreach (var connection in registry.Get(envelope.UserIds[0]))

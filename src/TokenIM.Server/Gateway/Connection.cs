@@ -7,6 +7,7 @@ using TokenIM.Protocol;
 using TokenIM.Server.Delivery;
 using TokenIM.Server.Hosting;
 using TokenIM.Server.Stats;
+using TokenIM.Server.Telemetry;
 
 namespace TokenIM.Server.Gateway;
 
@@ -17,7 +18,9 @@ namespace TokenIM.Server.Gateway;
 /// close code wins, the outbox drains (unless it overflowed), the close frame goes out, and a peer that does not
 /// answer it is cut off after a few seconds.
 /// </summary>
-internal sealed partial class Connection(WebSocket socket, GatewaySettings settings, NodeCounters counters, TimeProvider time, ILogger logger) : IClientConnection, IDisposable
+internal sealed partial class Connection(
+    WebSocket socket, GatewaySettings settings, NodeCounters counters, TimeProvider time, ILogger logger, TokenImMetrics? metrics = null)
+    : IClientConnection, IDisposable
 {
     public const int MaxFrameBytes = 64 * 1024;
     private static readonly TimeSpan s_closeTimeout = TimeSpan.FromSeconds(5);
@@ -80,6 +83,7 @@ internal sealed partial class Connection(WebSocket socket, GatewaySettings setti
         {
             Interlocked.Add(ref _queuedBytes, -frame.Length);
             LogSlowReader(logger, UserId, Id);
+            metrics?.SlowReaderClosed();
             _dropQueued = true;
             Close(CloseCodes.SlowReader, "too slow a reader");
             // The frame in flight may never finish against a reader that stopped: give it a while, then cut.

@@ -8,6 +8,7 @@ using TokenIM.Server.Chat;
 using TokenIM.Server.Delivery;
 using TokenIM.Server.Hosting;
 using TokenIM.Server.Stats;
+using TokenIM.Server.Telemetry;
 
 namespace TokenIM.Server.Gateway;
 
@@ -22,14 +23,17 @@ internal sealed partial class ConnectionHandler(
     RealtimeService realtime,
     TokenAuthenticator tokens,
     NodeCounters counters,
+    TokenImMetrics metrics,
     IOptions<TokenImOptions> options,
     TimeProvider time,
     ILogger<ConnectionHandler> logger)
 {
     public async Task RunAsync(WebSocket socket, AccessTokenClaims? headerClaims)
     {
+        // The upgrade request's span (never recorded: it would last as long as the socket) is not the parent of the frames'.
+        System.Diagnostics.Activity.Current = null;
         var settings = options.Value.Gateway;
-        using var connection = new Connection(socket, settings, counters, time, logger);
+        using var connection = new Connection(socket, settings, counters, time, logger, metrics);
         using var tracked = lifetime.Track(connection);
         var writer = connection.WriteLoopAsync();
         var registered = false;

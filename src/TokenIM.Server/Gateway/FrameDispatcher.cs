@@ -7,6 +7,7 @@ using TokenIM.Server.Auth;
 using TokenIM.Server.Chat;
 using TokenIM.Server.Hosting;
 using TokenIM.Server.Storage;
+using TokenIM.Server.Telemetry;
 
 namespace TokenIM.Server.Gateway;
 
@@ -19,7 +20,8 @@ internal sealed class FrameDispatcher(
     MessageChangeService changes,
     RealtimeService realtime,
     TokenAuthenticator tokens,
-    IOptions<TokenImOptions> options)
+    IOptions<TokenImOptions> options,
+    TokenImMetrics metrics)
 {
     public const int MaxSyncLimit = 300;
     public const int DefaultSyncLimit = 100;
@@ -62,6 +64,7 @@ internal sealed class FrameDispatcher(
                 return;
             }
 
+            var span = TokenImTracing.StartFrame(op);
             try
             {
                 await DispatchAsync(connection, op, id, root, cancellationToken);
@@ -75,6 +78,10 @@ internal sealed class FrameDispatcher(
             {
                 // InvalidOperationException: System.Text.Json's answer to a string holding a lone surrogate escape.
                 Error(connection, id, ErrorCode.MalformedRequest, $"A field of the {op} frame has the wrong type or is not valid Unicode.");
+            }
+            finally
+            {
+                TokenImTracing.EndFrame(span);
             }
         }
     }
@@ -118,6 +125,9 @@ internal sealed class FrameDispatcher(
     {
         if (!RequireConversation(connection, id, frame.ConversationId))
             return;
+        var readAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        // From here the span ends with the send's answer: at its ack, or at the refusal or failure below.
+        var span = TokenImTracing.HandOver(frame.ConversationId!);
         var inFlight = connection.BeginInFlight();
         Result<Task<Result<(MessageDto Message, bool Created)>>> queued;
         try
@@ -126,6 +136,7 @@ internal sealed class FrameDispatcher(
             if (connection.IsDraining)
             {
                 inFlight.Dispose();
+                TokenImTracing.End(span, "draining");
                 return;
             }
 
@@ -136,17 +147,22 @@ internal sealed class FrameDispatcher(
                 {
                     Acknowledge(connection, id, result);
                     inFlight.Dispose();
+                    if (result is { IsSuccess: true })
+                        metrics.SendAcked(readAt);
+                    TokenImTracing.End(span, result is { } outcome ? outcome.IsSuccess ? TokenImTracing.Ok : outcome.Error!.Code.Code : ErrorCode.InternalError.Code);
                 });
         }
-        catch
+        catch (Exception e)
         {
             inFlight.Dispose();
+            TokenImTracing.End(span, StoreUnavailableException.IsUnreachable(e) ? ErrorCode.StoreUnavailable.Code : ErrorCode.InternalError.Code);
             throw;
         }
 
         if (!queued.IsSuccess)
         {
             inFlight.Dispose();
+            TokenImTracing.End(span, queued.Error!.Code.Code);
             Error(connection, id, queued.Error!);
             if (queued.Error!.Code == ErrorCode.RateLimited && ++connection.RefusedSends >= options.Value.Gateway.MaxRefusedSends)
                 connection.Close(CloseCodes.RateLimited, "rate limit exceeded");
@@ -259,13 +275,19 @@ internal sealed class FrameDispatcher(
             Error(connection, id, outcome.Error!);
     }
 
-    public static void Error(Connection connection, string? re, ErrorCode code, string message) =>
+    public static void Error(Connection connection, string? re, ErrorCode code, string message)
+    {
+        TokenImTracing.Refused(code.Code);
         connection.Send(new ErrorEvent(re, code.Code, message), ProtocolJsonContext.Wire.ErrorEvent);
+    }
 
-    public static void Error(Connection connection, string? re, Failure failure) =>
+    public static void Error(Connection connection, string? re, Failure failure)
+    {
+        TokenImTracing.Refused(failure.Code.Code);
         connection.Send(
             new ErrorEvent(re, failure.Code.Code, failure.Detail, failure.RetryAfter is { } wait ? (long)Math.Ceiling(wait.TotalMilliseconds) : null, failure.Errors),
             ProtocolJsonContext.Wire.ErrorEvent);
+    }
 
     private static string Truncate(string op) => op.Length <= 32 ? op : op[..32] + "…";
 }

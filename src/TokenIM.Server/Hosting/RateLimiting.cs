@@ -38,6 +38,7 @@ internal static class RateLimiting
             limiter.OnRejected = (context, cancellationToken) =>
             {
                 TimeSpan? wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
+                context.HttpContext.RequestServices.GetService<Telemetry.TokenImMetrics>()?.RateLimited(context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName ?? "other");
                 return new ValueTask(Problems.WriteAsync(context.HttpContext, ErrorCode.RateLimited, "Too many requests; try again later.", wait));
             };
             limiter.AddPolicy(Auth, context => limits.Enabled

@@ -57,6 +57,7 @@ internal sealed class TokenImOptions
     public MessageSettings Messages { get; set; } = new();
     public AttachmentSettings Attachments { get; set; } = new();
     public LoggingSettings Logging { get; set; } = new();
+    public TelemetrySettings Telemetry { get; set; } = new();
 
     /// <summary>Identity providers whose access tokens are accepted beside TokenIM's own (see docs/integration.md §10). The default is none.</summary>
     public ExternalIssuerSettings[] ExternalIssuers { get; set; } = [];

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using TokenIM.Server.Hosting;
+using TokenIM.Server.Telemetry;
 
 namespace TokenIM.Server.Storage;
 
@@ -12,7 +13,8 @@ namespace TokenIM.Server.Storage;
 /// (other nodes). Shards commit in parallel, and an unreachable shard holds up only its own sends.
 /// </summary>
 internal sealed partial class MessageWriter(
-    IMessageStore store, IMessageCommitObserver observer, TimeProvider time, IOptions<TokenImOptions> options, ILogger<MessageWriter> logger)
+    IMessageStore store, IMessageCommitObserver observer, TimeProvider time, IOptions<TokenImOptions> options, ILogger<MessageWriter> logger,
+    TokenImMetrics? metrics = null)
     : BackgroundService
 {
     private readonly int _maxBatch = options.Value.Storage.MaxWriteBatch;
@@ -56,7 +58,7 @@ internal sealed partial class MessageWriter(
     /// <exception cref="ChannelClosedException">The server is shutting down.</exception>
     public async ValueTask<Task<AppendResult>> QueueAsync(AppendRequest send, CancellationToken cancellationToken)
     {
-        var pending = new PendingSend(send, new TaskCompletionSource<AppendResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new PendingSend(send, new TaskCompletionSource<AppendResult>(TaskCreationOptions.RunContinuationsAsynchronously), System.Diagnostics.Stopwatch.GetTimestamp());
         await _queues[store.ShardOf(send.ConversationId)].Writer.WriteAsync(pending, cancellationToken);
         return pending.Completion.Task;
     }
@@ -139,6 +141,7 @@ internal sealed partial class MessageWriter(
     private async Task<IReadOnlyList<AppendResult>> AppendCountedAsync(IReadOnlyList<AppendRequest> sends, long createdAt)
     {
         Interlocked.Increment(ref _batches);
+        using var span = TokenImTracing.Source.StartActivity("store commit");
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
@@ -151,11 +154,14 @@ internal sealed partial class MessageWriter(
             }
 
             Interlocked.Add(ref _stored, created);
+            span?.SetTag(TokenImTracing.BatchSizeTag, sends.Count).SetTag(TokenImTracing.ShardTag, store.ShardOf(sends[0].ConversationId));
             return results;
         }
         finally
         {
-            Interlocked.Add(ref _storeTicks, System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks);
+            var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            Interlocked.Add(ref _storeTicks, elapsed.Ticks);
+            metrics?.Committed(store.ShardOf(sends[0].ConversationId), elapsed, sends.Count);
         }
     }
 
@@ -168,6 +174,9 @@ internal sealed partial class MessageWriter(
             var (pending, result) = (batch[i], results[i]);
             committed[i] = new CommittedSend(pending.Send, result, () =>
             {
+                // Called by the fan-out right after the message's event went out.
+                if (result.Status == AppendStatus.Created)
+                    metrics?.SendDelivered(pending.QueuedAt);
                 pending.Send.OnCommitted?.Invoke(result);
                 pending.Completion.TrySetResult(result);
             });
@@ -191,5 +200,5 @@ internal sealed partial class MessageWriter(
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "{Count} sends were refused: store shard {Shard} is unreachable")]
     private static partial void LogShardUnavailable(ILogger logger, int count, int shard, Exception? exception);
 
-    private sealed record PendingSend(AppendRequest Send, TaskCompletionSource<AppendResult> Completion);
+    private sealed record PendingSend(AppendRequest Send, TaskCompletionSource<AppendResult> Completion, long QueuedAt);
 }

@@ -22,6 +22,7 @@ internal static class StorageServiceCollectionExtensions
         {
             options.UseSqlite(SqliteConnectionString(sp.GetRequiredService<IOptions<TokenImOptions>>().Value))
                 .AddInterceptors(sp.GetRequiredService<SqlitePragmaInterceptor>())
+                .AddInterceptors(Telemetry.StoreLatencyInterceptor.For(sp, 0))
                 // A failed save is either expected (a unique key that decides a race, answered as a value) or
                 // reaches the exception handler, which logs it: EF's own error log would only add noise.
                 .ConfigureWarnings(w => w.Log((CoreEventId.SaveChangesFailed, LogLevel.Debug)));
@@ -56,6 +57,7 @@ internal static class StorageServiceCollectionExtensions
                 .UseNpgsql(connectionString)
                 .UseLoggerFactory(loggerFactory)
                 .AddInterceptors(new ShardFailureInterceptor(shard))
+                .AddInterceptors(Telemetry.StoreLatencyInterceptor.For(services, index))
                 .ConfigureWarnings(w => w.Log((CoreEventId.SaveChangesFailed, LogLevel.Debug)))
                 .Options;
             shard.Factory = new PooledDbContextFactory<PostgresTokenImDbContext>(options).CreateDbContext;
