@@ -23,7 +23,7 @@ internal static class AdminCommand
             connection.Local, connection.Url, connection.ApiKey,
         };
         command.Subcommands.Add(ApiKeyCommands.Create(connection));
-        command.Subcommands.Add(UserCommands.Create(connection, UserFindCommand.Create(connection)));
+        command.Subcommands.Add(UserCommands.Create(connection, UserFindCommand.Create(connection), UserAdminCommand.Create(connection)));
         command.Subcommands.Add(SessionCommands.Create(connection));
         command.Subcommands.Add(WebhookCommands.Create(connection));
         command.Subcommands.Add(ConversationCommands.Create(connection));

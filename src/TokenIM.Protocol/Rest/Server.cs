@@ -24,6 +24,8 @@ public sealed record ServerUpdateUserRequest(string? DisplayName = null, string?
 /// <param name="IsBot">Whether the user is a bot (created with <c>isBot: true</c>; fixed for the user's life).</param>
 /// <param name="CreatedAt">When the user was created.</param>
 /// <param name="DisabledAt">When the user was disabled, while disabled.</param>
+/// <param name="IsAdmin">Whether the user has the admin role: their own access token opens the server API with the
+/// console's scopes (docs/security.md). Set with <c>PUT /api/v1/server/users/{id}/admin</c>.</param>
 public sealed record ServerUserDto(
     string Id,
     string Username,
@@ -32,7 +34,8 @@ public sealed record ServerUserDto(
     bool Disabled,
     bool IsBot,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? DisabledAt);
+    DateTimeOffset? DisabledAt,
+    bool IsAdmin = false);
 
 /// <summary>Body of <c>POST /api/v1/server/users/{id}/tokens</c>.</summary>
 /// <param name="DeviceName">Names the session in the user's device list, 1–64 characters; <c>server api</c> when absent.</param>

@@ -120,6 +120,12 @@ internal sealed partial class AccountService(
             ? ToDto(user)
             : new Failure(ErrorCode.UserNotFound, "No such user.");
 
+    /// <summary>The caller as others see them, plus their admin flag: the one answer that carries it.</summary>
+    public async Task<Result<UserDto>> GetMeAsync(string userId, CancellationToken cancellationToken) =>
+        await store.FindUserAsync(userId, cancellationToken) is { } user
+            ? ToDto(user) with { IsAdmin = user.IsAdmin ? true : null }
+            : new Failure(ErrorCode.UserNotFound, "No such user.");
+
     public async Task<Result<IReadOnlyList<UserDto>>> SearchAsync(string? query, int? limit, CancellationToken cancellationToken)
     {
         var prefix = query?.Trim().ToLowerInvariant() ?? string.Empty;

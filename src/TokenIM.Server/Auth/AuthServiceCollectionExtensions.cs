@@ -22,6 +22,7 @@ internal static class AuthServiceCollectionExtensions
         services.AddSingleton<ExternalTokens>();
         services.AddSingleton<ExternalUsers>();
         services.AddSingleton<TokenAuthenticator>();
+        services.AddSingleton<ConsoleCallers>();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Hosting.TokenImOptions>, Hosting.ExternalIssuerSettingsValidator>();
         services.AddSingleton<ServerUserDirectory>();
         services.AddHostedService<AuthHousekeeping>();

@@ -25,6 +25,15 @@ internal static class ServerScopes
             WebhooksManage, SigningKeysManage, StatsRead,
         ];
 
+    /// <summary>
+    /// What an admin's own access token may do on the server API (the admin console): manage users, sessions, keys
+    /// and webhooks and read conversations and figures. Not <see cref="TokensMint"/>, <see cref="MessagesWrite"/> or
+    /// <see cref="ConversationsWrite"/>: an admin manages the server, and does not act as another user (docs/security.md).
+    /// Nor <see cref="SigningKeysManage"/>: rotating keys stays with the operator's keys and the local socket.
+    /// </summary>
+    public static IReadOnlyList<string> Console { get; } =
+        [UsersRead, UsersWrite, SessionsRevoke, ConversationsRead, ApiKeysManage, WebhooksManage, StatsRead];
+
     public static bool IsKnown(string scope) => All.Contains(scope, StringComparer.Ordinal);
 }
 

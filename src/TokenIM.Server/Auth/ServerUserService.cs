@@ -130,6 +130,17 @@ internal sealed partial class ServerUserService(
         return minted;
     }
 
+    /// <summary>Gives or takes the admin role; the console's authentication reads the flag on every request, so it counts at once.</summary>
+    public async Task<Result<ServerUserDto>> SetAdminAsync(string userId, SetAdminRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Admin is not { } admin)
+            return Failure.Validation("admin", "admin is required: true or false.");
+        if (!await store.SetAdminAsync(userId, admin, cancellationToken))
+            return NotFound;
+        LogAdminChanged(logger, userId, admin);
+        return await GetAsync(userId, cancellationToken);
+    }
+
     /// <summary>Ends every session and refuses every external token issued up to now; the sockets of both close with 4001.</summary>
     public async Task<Outcome> SignOutAsync(string userId, CancellationToken cancellationToken)
     {
@@ -148,7 +159,8 @@ internal sealed partial class ServerUserService(
         user.DisabledAt is not null,
         user.IsBot,
         DateTimeOffset.FromUnixTimeMilliseconds(user.CreatedAt),
-        user.DisabledAt is { } at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null);
+        user.DisabledAt is { } at ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null,
+        user.IsAdmin);
 
     private static string? CheckExternalId(string externalId)
     {
@@ -176,6 +188,9 @@ internal sealed partial class ServerUserService(
 
     [LoggerMessage(EventId = 1412, Level = LogLevel.Information, Message = "User {UserId} enabled")]
     private static partial void LogEnabled(ILogger logger, string userId);
+
+    [LoggerMessage(EventId = 1414, Level = LogLevel.Warning, Message = "User {UserId} admin role set to {IsAdmin}")]
+    private static partial void LogAdminChanged(ILogger logger, string userId, bool isAdmin);
 
     [LoggerMessage(EventId = 1413, Level = LogLevel.Information, Message = "Token minted for user {UserId}: session {SessionId}")]
     private static partial void LogMinted(ILogger logger, string userId, string sessionId);

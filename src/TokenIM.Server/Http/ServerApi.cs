@@ -4,8 +4,9 @@ using TokenIM.Server.Hosting;
 namespace TokenIM.Server.Http;
 
 /// <summary>
-/// The server API (<c>/api/v1/server/…</c>): for an app's backend, authenticated by API keys only
-/// (<see cref="ApiKeyAuthenticationHandler"/>), each route needing exactly one scope.
+/// The server API (<c>/api/v1/server/…</c>): for an app's backend, authenticated by API keys (and for the admin
+/// console by an admin's access token, with a fixed scope set: <see cref="ConsoleCallers"/>), each route needing
+/// exactly one scope.
 /// </summary>
 internal static class ServerApi
 {
@@ -15,7 +16,8 @@ internal static class ServerApi
     {
         var server = api.MapGroup(Path)
             .RequireAuthorization(ApiKeyAuthenticationHandler.PolicyName)
-            .RequireRateLimiting(RateLimiting.ServerApi);
+            .RequireRateLimiting(RateLimiting.ServerApi)
+            .WithConsoleAudit();
         server.MapServerUsersApi();
         server.MapServerApiKeysApi();
         server.MapServerWebhooksApi();
@@ -23,6 +25,7 @@ internal static class ServerApi
         server.MapServerSigningKeysApi();
         server.MapServerSessionsApi();
         server.MapServerStatsApi();
+        server.MapServerConsoleApi();
     }
 
     /// <summary>

@@ -10,14 +10,14 @@ internal static class UsersApi
     public static void MapUsersApi(this RouteGroupBuilder api)
     {
         var users = api.MapGroup("/users").WithTags("Users").RequireAuthorization();
-        users.MapGet("/me", GetMeAsync).WithSummary("The caller.");
+        users.MapGet("/me", GetMeAsync).WithSummary("The caller, with isAdmin when they have the admin role.");
         users.MapPatch("/me", UpdateMeAsync).WithSummary("Change the caller's display name.");
         users.MapGet("/{id}", GetAsync).WithSummary("A user by id.");
         users.MapGet("/", SearchAsync).WithSummary("Users whose username starts with the query.");
     }
 
     private static async Task<Results<Ok<UserDto>, ProblemHttpResult>> GetMeAsync(ClaimsPrincipal user, AccountService accounts, CancellationToken cancellationToken) =>
-        Answer(await accounts.GetUserAsync(user.GetUserId(), cancellationToken));
+        Answer(await accounts.GetMeAsync(user.GetUserId(), cancellationToken));
 
     private static async Task<Results<Ok<UserDto>, ProblemHttpResult>> UpdateMeAsync(
         UpdateProfileRequest request, ClaimsPrincipal user, AccountService accounts, CancellationToken cancellationToken) =>

@@ -142,6 +142,12 @@ internal sealed class EfAccountStore(Func<TokenImDbContext> createContext, Webho
         return updated > 0;
     }
 
+    public async Task<bool> SetAdminAsync(string userId, bool isAdmin, CancellationToken cancellationToken)
+    {
+        await using var db = createContext();
+        return await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(set => set.SetProperty(u => u.IsAdmin, isAdmin), cancellationToken) > 0;
+    }
+
     public async Task<bool> SetTokensValidAfterAsync(string userId, long unixSeconds, CancellationToken cancellationToken)
     {
         await using var db = createContext();

@@ -31,6 +31,9 @@ internal interface IAccountStore
     /// <summary>Sets <see cref="UserEntity.DisabledAt"/> (null enables); a disabled user keeps the first time. False when there is no such user.</summary>
     Task<bool> SetDisabledAsync(string userId, long? disabledAt, CancellationToken cancellationToken);
 
+    /// <summary>Sets or clears <see cref="UserEntity.IsAdmin"/>. False when there is no such user.</summary>
+    Task<bool> SetAdminAsync(string userId, bool isAdmin, CancellationToken cancellationToken);
+
     /// <summary>Sets <see cref="UserEntity.TokensValidAfter"/>, never back in time. False when there is no such user.</summary>
     Task<bool> SetTokensValidAfterAsync(string userId, long unixSeconds, CancellationToken cancellationToken);
 

@@ -29,6 +29,7 @@ internal static class StorageServiceCollectionExtensions
         });
         services.AddSingleton(sp => CreateShards(sp));
         services.AddSingleton<UserConversationIndex>();
+        services.AddSingleton<ConversationFinder>();
         // Stores take a pooled context per operation; no context lives in a request scope. This one is the directory.
         services.AddSingleton<Func<TokenImDbContext>>(sp => sp.GetRequiredService<StoreShards>().Directory.Create);
         services.AddSingleton<WalCheckpointer>();

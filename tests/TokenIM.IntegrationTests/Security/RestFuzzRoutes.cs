@@ -184,6 +184,9 @@ internal static class RestFuzzRoutes
                 new("text", JsonKind.String, Required: true, Check: Text),
             ],
             (w, _) => Members(("senderId", Literal(w.Fuzzer.Id)), ("clientMsgId", Literal(w.Unique("app-fuzz-"))), ("text", Literal("fuzz text from the app")))),
+        ["PUT /api/v1/server/users/{id}/admin"] = new(
+            [new("admin", JsonKind.Boolean, Required: true)],
+            (_, _) => Members(("admin", "false"))),
         ["PATCH /api/v1/conversations/{id}/messages/{messageId}"] = new(
             [new("text", JsonKind.String, Required: true, Check: Text)],
             (_, _) => Members(("text", Literal("fuzz edited text")))),
@@ -219,6 +222,8 @@ internal static class RestFuzzRoutes
         ["GET /api/v1/server/users query"] = q => q.Trim().Length > 128 ? false : null,
         ["GET /api/v1/server/users limit"] = Integer(1, 100),
         ["GET /api/v1/server/users cursor"] = c => c.Length == 0 ? null : UserCursor(c),
+        ["GET /api/v1/server/conversations query"] = q => q.Trim().Length > 128 ? false : null,
+        ["GET /api/v1/server/conversations limit"] = Integer(1, 100),
         ["POST /api/v1/conversations/{id}/attachments name"] = n => TokenIM.Server.Chat.AttachmentService.CleanName(n) is null ? false : null,
         ["GET /api/v1/conversations/{id}/attachments/{attachmentId}/link variant"] = v => v is "" or "thumbnail" ? null : false,
         // No case carries a valid signature, so every download is refused.

@@ -129,7 +129,8 @@ internal static class RestRouteTable
         new("GET /api/v1/diagnostics", false, (_, _) => [new(s_get, "/api/v1/diagnostics?collect=true", null, null)]),
         new("GET /.well-known/jwks.json", false, (_, _) => [new(s_get, "/.well-known/jwks.json", null, null)]),
 
-        // The server API takes API keys only, never a user's access token: a signed-in user is refused before anything else.
+        // The server API takes API keys, and access tokens of admins only (the console's scopes): a signed-in non-admin
+        // is refused (403 insufficient_scope) before anything else.
         // RequiresAuth is false because no *user* token is needed; without a key it answers 401 invalid_api_key (ServerApiAuthTests).
         new("POST /api/v1/server/users", false, (_, a) => [new(s_post, "/api/v1/server/users", new ServerCreateUserRequest($"{a.Username}-srv", null), ServerOnly)]),
         new("GET /api/v1/server/users/{id}", false, (w, _) => [new(s_get, $"{Server}/users/{w.Owner.Id}", null, ServerOnly)]),
@@ -169,11 +170,15 @@ internal static class RestRouteTable
         new("GET /api/v1/server/signing-keys", false, (_, _) => [new(s_get, $"{Server}/signing-keys", null, ServerOnly)]),
         new("POST /api/v1/server/signing-keys/rotate", false, (_, _) => [new(s_post, $"{Server}/signing-keys/rotate", null, ServerOnly)]),
         new("GET /api/v1/server/stats", false, (_, _) => [new(s_get, $"{Server}/stats", null, ServerOnly)]),
+        // The admin console's own: a non-admin can neither make themselves an admin nor find the victims' conversations.
+        new("PUT /api/v1/server/users/{id}/admin", false, (_, a) => [new(HttpMethod.Put, $"{Server}/users/{a.Id}/admin", new SetAdminRequest(true), ServerOnly)]),
+        new("GET /api/v1/server/conversations", false, (w, _) => [new(s_get, $"{Server}/conversations?query={w.Group.Id}", null, ServerOnly)]),
     ];
 
     private const string Server = "/api/v1/server";
 
-    private static ErrorCode ServerOnly => ErrorCode.InvalidApiKey;
+    /// <summary>A signed-in non-admin on the server API: authenticated, with no scope.</summary>
+    private static ErrorCode ServerOnly => ErrorCode.InsufficientScope;
 
     private static ErrorCode NotFound => ErrorCode.ConversationNotFound;
 

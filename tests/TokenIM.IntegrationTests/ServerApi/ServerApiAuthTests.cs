@@ -48,6 +48,8 @@ public sealed class ServerApiAuthTests(TokenImFactory factory) : IClassFixture<T
         ["GET /api/v1/server/users/{id}/sessions"] = ServerScopes.UsersRead,
         ["DELETE /api/v1/server/users/{id}/sessions/{sessionId}"] = ServerScopes.SessionsRevoke,
         ["GET /api/v1/server/stats"] = ServerScopes.StatsRead,
+        ["PUT /api/v1/server/users/{id}/admin"] = ServerScopes.UsersWrite,
+        ["GET /api/v1/server/conversations"] = ServerScopes.ConversationsRead,
     };
 
     private List<(string Method, string Pattern, string Scope)> ServerRoutes() =>
@@ -66,7 +68,7 @@ public sealed class ServerApiAuthTests(TokenImFactory factory) : IClassFixture<T
         var path = Regex.Replace(pattern, @"\{[^}]+\}", "no-such-id");
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        if (method is "POST" or "PATCH")
+        if (method is "POST" or "PATCH" or "PUT")
             request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
         return request;
     }
@@ -112,13 +114,13 @@ public sealed class ServerApiAuthTests(TokenImFactory factory) : IClassFixture<T
     }
 
     [Fact]
-    public async Task ServerApi_UserAccessToken_Is401InvalidApiKey()
+    public async Task ServerApi_NonAdminAccessToken_Is403InsufficientScope()
     {
         var user = await factory.RegisterAsync();
 
         var response = await user.Client.GetAsync($"{ServerApiHelpers.Base}/users/{user.Id}");
 
-        await response.ReadProblemAsync(ErrorCode.InvalidApiKey);
+        await response.ReadProblemAsync(ErrorCode.InsufficientScope);
     }
 
     [Fact]

@@ -13,6 +13,8 @@ import { ChatFeatures } from './chatFeatures'
 import { SearchPanel } from './SearchPanel'
 import { SessionsDialog } from './SessionsDialog'
 import { useDesktopNotifications } from './useDesktopNotifications'
+import { AdminConsole } from './admin/AdminConsole'
+import { useIsAdmin } from './admin/useIsAdmin'
 
 interface Props {
   rest: TokenImRest
@@ -30,6 +32,8 @@ export function Shell({ rest, me, onSignOut }: Props) {
   const [groups] = useState(() => new GroupActions(rest, store))
   const [features] = useState(() => new ChatFeatures(rest, store))
   const notifications = useDesktopNotifications(store)
+  const isAdmin = useIsAdmin(rest)
+  const [adminOpen, setAdminOpen] = useState(false)
   const sidebarRef = useRef<HTMLElement>(null)
   const newChatRef = useRef<HTMLButtonElement>(null)
   const shownId = useRef<string | null>(null)
@@ -60,6 +64,7 @@ export function Shell({ rest, me, onSignOut }: Props) {
 
   const active = state.conversations.find((c) => c.id === state.activeId) ?? null
   const banner = t.connection[state.connection]
+  if (adminOpen && isAdmin) return <AdminConsole rest={rest} me={me} onClose={() => setAdminOpen(false)} />
 
   return (
     <div className={`shell${active ? ' has-active' : ''}`}>
@@ -85,6 +90,7 @@ export function Shell({ rest, me, onSignOut }: Props) {
         <ConversationList store={store} state={state} onOpen={(id) => void store.open(id)} />
         <footer className="sidebar-footer">
           <button type="button" className="ghost" data-testid="sessions" onClick={() => setSessions(true)}>{t.sessions}</button>
+          {isAdmin && <button type="button" className="ghost" data-testid="open-admin" onClick={() => setAdminOpen(true)}>{t.admin.open}</button>}
           {notifications.permission === 'default' && (
             <button type="button" className="ghost" data-testid="enable-notifications" onClick={() => void notifications.request()}>
               {t.enableNotifications}

@@ -1,3 +1,5 @@
+import { adminEn } from './admin.en'
+
 /**
  * The English strings of the web client, and the shape every language follows: a zh-CN file exports a `Strings`
  * object of the same keys (TypeScript checks it), and `index.ts` picks one.
@@ -160,6 +162,9 @@ export const en = {
     online: '',
     stopped: '',
   } as Record<string, string>,
+
+  // admin console (app/admin)
+  admin: adminEn,
 }
 
 export type Strings = typeof en

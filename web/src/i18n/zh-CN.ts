@@ -1,4 +1,5 @@
 import type { Strings } from './en'
+import { adminZhCN } from './admin.zh-CN'
 
 /** 简体中文. Same keys as `en` (TypeScript and `i18n.test.ts` check it). */
 export const zhCN: Strings = {
@@ -149,4 +150,6 @@ export const zhCN: Strings = {
     online: '',
     stopped: '',
   },
+
+  admin: adminZhCN,
 }

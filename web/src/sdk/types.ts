@@ -4,6 +4,8 @@ export interface User {
   id: string
   username: string
   displayName: string
+  /** Only in the caller's own `GET /users/me`, and only when true: the caller has the admin role. */
+  isAdmin?: boolean
 }
 
 export interface TokenResponse {

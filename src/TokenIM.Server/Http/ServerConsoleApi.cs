@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using TokenIM.Protocol.Rest;
+using TokenIM.Server.Auth;
+using TokenIM.Server.Chat;
+using TokenIM.Server.Storage;
+
+namespace TokenIM.Server.Http;
+
+/// <summary>
+/// What the admin console needs beyond the rest of the server API: the admin role itself, and finding conversations
+/// without knowing their id. Usable with an API key as well (the role is granted with <c>users:write</c>).
+/// </summary>
+internal static class ServerConsoleApi
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 100;
+    public const int MaxQueryLength = 128;
+
+    public static void MapServerConsoleApi(this RouteGroupBuilder server)
+    {
+        server.MapPut("/users/{id}/admin", SetAdminAsync).RequireScope(ServerScopes.UsersWrite)
+            .WithTags("Server API: users")
+            .WithSummary("Give (admin: true) or take (false) the admin role: the user's own token then opens the admin console's scopes.");
+        server.MapGet("/conversations", FindConversationsAsync).RequireScope(ServerScopes.ConversationsRead)
+            .WithTags("Server API: conversations")
+            .WithSummary("Find conversations by exact id or by a part of the title, newest activity first; all when query is empty.");
+    }
+
+    private static async Task<Results<Ok<ServerUserDto>, ProblemHttpResult>> SetAdminAsync(
+        string id, SetAdminRequest request, ServerUserService users, CancellationToken cancellationToken)
+    {
+        var result = await users.SetAdminAsync(id, request, cancellationToken);
+        return result.IsSuccess ? TypedResults.Ok(result.Value) : result.Error!.ToProblem();
+    }
+
+    private static async Task<Results<Ok<ServerConversationList>, ProblemHttpResult>> FindConversationsAsync(
+        string? query, int? limit, ConversationFinder finder, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        query = query?.Trim();
+        if (query is { Length: > MaxQueryLength } || (query is not null && TextRules.HasControlCharacters(query, allowNewlines: false)))
+            errors["query"] = [$"A query is at most {MaxQueryLength} characters, without control characters."];
+        if (limit is < 1 or > MaxLimit)
+            errors["limit"] = [$"The limit is 1–{MaxLimit}."];
+        if (errors.Count > 0)
+            return Failure.Validation(errors).ToProblem();
+
+        var found = await finder.FindAsync(query, limit ?? DefaultLimit, cancellationToken);
+        return TypedResults.Ok(new ServerConversationList([.. found.Select(f => new ServerConversationSummaryDto(
+            f.Conversation.Id, f.Conversation.Type, f.Conversation.Title, f.MemberCount, f.Conversation.LastSeq,
+            ChatMapping.Time(f.Conversation.CreatedAt), ChatMapping.Time(f.Conversation.UpdatedAt)))]));
+    }
+}
