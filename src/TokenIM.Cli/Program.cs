@@ -2,6 +2,7 @@ using System.CommandLine;
 using TokenIM.Cli.Admin;
 using TokenIM.Cli.Bench;
 using TokenIM.Cli.Chat;
+using TokenIM.Cli.Config;
 
 namespace TokenIM.Cli;
 
@@ -16,6 +17,7 @@ internal static class TokenImCli
         root.Subcommands.Add(ChatCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(AdminCommand.Create());
+        root.Subcommands.Add(ConfigCommand.Create());
         return root;
     }
 }

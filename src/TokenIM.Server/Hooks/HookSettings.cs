@@ -15,8 +15,9 @@ internal sealed class BeforeSendHookSettings
     public const string FailClosed = "closed";
 
     /// <summary>
-    /// Where every send is POSTed for a verdict (allow, reject, rewrite) before it is stored; https, or http to a
-    /// loopback address only. The default is none: no hook, and sends pay nothing for it.
+    /// Where every send (user REST, socket, server API) that passed the server's own checks is POSTed, signed, for a
+    /// verdict (allow, reject, rewrite) before it is stored (docs/integration.md §9); https, or http to a loopback
+    /// address only. The default is none: no hook, and sends pay nothing for it.
     /// </summary>
     public string? Url { get; set; }
 
@@ -26,14 +27,14 @@ internal sealed class BeforeSendHookSettings
     /// </summary>
     public string? Secret { get; set; }
 
-    /// <summary>How long a send waits for the hook's answer; past it, <see cref="FailureMode"/> decides. The default is 2 seconds.</summary>
+    /// <summary>How long a send waits for the hook's answer (10 ms to 30 s); past it, <see cref="FailureMode"/> decides. The default is 2 seconds.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:00:30")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// What a send does when the hook cannot answer (timeout, network error, non-2xx, unreadable answer): <c>open</c>
-    /// stores it unchecked, so a hook that is down does not stop chat; <c>closed</c> refuses it with
-    /// <c>hook_unavailable</c> (retryable). The default is <c>open</c>.
+    /// stores it unchecked, so a hook that is down does not stop chat (logged as a warning); <c>closed</c> refuses it
+    /// with <c>503 hook_unavailable</c> (retry after 1 s with the same <c>clientMsgId</c>). The default is <c>open</c>.
     /// </summary>
     [RegularExpression("^(open|closed)$")]
     public string FailureMode { get; set; } = FailOpen;

@@ -50,6 +50,6 @@ internal sealed partial class Draining(
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Draining: reporting not ready and serving for {Delay} more before stopping")]
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Draining: reporting not ready and serving for {Delay} more before stopping")]
     private static partial void LogDraining(ILogger logger, TimeSpan delay);
 }

@@ -18,26 +18,28 @@ internal sealed class ExternalIssuerSettings
         SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
     ];
 
-    /// <summary>The exact <c>iss</c> of the provider's tokens. Required; the default is none.</summary>
+    /// <summary>The exact <c>iss</c> of the provider's tokens; unique, and not TokenIM's own <c>TokenIM:Issuer</c>. Required; the default is none.</summary>
     public string? Issuer { get; set; }
 
-    /// <summary>The <c>aud</c> the provider puts in tokens meant for TokenIM (exact match). Required; the default is none.</summary>
+    /// <summary>The <c>aud</c> the provider puts in tokens meant for TokenIM (exact match; an array must hold it). Required; the default is none.</summary>
     public string? Audience { get; set; }
 
     /// <summary>
-    /// A JWKS file (<c>{"keys":[…]}</c>) with the provider's public keys; re-read when it changes (checked at most once a
-    /// second) or when a token names an unknown <c>kid</c> (at most once a minute). This or <see cref="PublicKeyFile"/>.
+    /// A JWKS file (<c>{"keys":[…]}</c>) with the provider's public keys (RSA of at least 2048 bits or EC; no
+    /// <c>oct</c> keys, no private parts); re-read when it changes (checked at most once a second) or when a token names
+    /// an unknown <c>kid</c> (at most once a minute). Exactly one of this and <see cref="PublicKeyFile"/>.
     /// </summary>
     public string? JwksFile { get; set; }
 
-    /// <summary>A PEM file with one public key (RSA or EC, <c>BEGIN PUBLIC KEY</c>); re-read when it changes. This or <see cref="JwksFile"/>.</summary>
+    /// <summary>A PEM file with one public key (RSA or EC, <c>BEGIN PUBLIC KEY</c>); re-read when it changes; the token's <c>kid</c> is not checked against it. This or <see cref="JwksFile"/>.</summary>
     public string? PublicKeyFile { get; set; }
 
     /// <summary>
-    /// The <c>alg</c> values accepted, from <see cref="AllowedAlgorithms"/>. The default (none listed) is <c>RS256</c> and
-    /// <c>ES256</c>. Empty in code on purpose: the configuration binder merges a listed array into a non-empty default,
-    /// so <c>Algorithms:0=ES256</c> would have left RS256 allowed (ExternalIssuerTests caught it).
+    /// The <c>alg</c> values accepted, from RS256/384/512, PS256/384/512 and ES256/384/512 (<c>none</c> and <c>HS*</c>
+    /// are never accepted). The default (none listed) is <c>RS256</c> and <c>ES256</c>.
     /// </summary>
+    // Empty in code on purpose: the configuration binder merges a listed array into a non-empty default, so
+    // Algorithms:0=ES256 would have left RS256 allowed (ExternalIssuerTests caught it).
     public string[] Algorithms { get; set; } = [];
 
     /// <summary><see cref="Algorithms"/>, or the default when none are listed.</summary>
@@ -49,7 +51,7 @@ internal sealed class ExternalIssuerSettings
     /// <summary>Clock difference tolerated on <c>exp</c>, <c>nbf</c> and <c>iat</c>. The default is 30 seconds; at most 5 minutes.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Tokens whose <c>exp</c> − <c>iat</c> is longer are refused (and so are tokens without <c>iat</c>). The default is 1 hour; 1 minute to 24 hours.</summary>
+    /// <summary>Tokens whose <c>exp</c> − <c>iat</c> is longer are refused (and so are tokens without <c>iat</c>: it is required). The default is 1 hour; 1 minute to 24 hours.</summary>
     public TimeSpan MaxLifetime { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>The claim that names the user; its value (after <see cref="ExternalIdPrefix"/>) is the user's external id. The default is <c>sub</c>.</summary>
@@ -57,7 +59,7 @@ internal sealed class ExternalIssuerSettings
 
     /// <summary>
     /// Put before the claim's value to make the external id, so that two providers' equal <c>sub</c> values stay two
-    /// users. Issuers must not share a prefix. The default is none (the <c>sub</c> is the external id as is).
+    /// users. Issuers may not share a prefix. The default is none (the <c>sub</c> is the external id as is).
     /// </summary>
     public string ExternalIdPrefix { get; set; } = string.Empty;
 

@@ -21,6 +21,7 @@ internal static class HostingExtensions
     public static WebApplicationBuilder AddTokenImHosting(this WebApplicationBuilder builder, string[] args)
     {
         builder.Configuration.AddCommandLine(args, TokenImOptions.SwitchMappings);
+        builder.AddTokenImLogging();
         var services = builder.Services;
         services.AddOptions<TokenImOptions>().BindConfiguration(TokenImOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<TokenImOptions>, TokenImOptionsValidator>();
@@ -177,24 +178,13 @@ internal sealed class TokenImOptionsValidator : IValidateOptions<TokenImOptions>
     public ValidateOptionsResult Validate(string? name, TokenImOptions options)
     {
         var failures = new List<string>();
-        // Data annotations of the nested sections (ValidateDataAnnotations checks only the top level).
-        (string Name, object Settings)[] sections =
-        [
-            ("Tokens", options.Tokens), ("Passwords", options.Passwords), ("RateLimits", options.RateLimits), ("Limits", options.Limits),
-            ("Network", options.Network), ("Storage", options.Storage), ("Storage:Postgres", options.Storage.Postgres),
-            ("Gateway", options.Gateway), ("Bus", options.Bus), ("Health", options.Health), ("Admin", options.Admin),
-            ("Webhooks", options.Webhooks), ("Attachments", options.Attachments),
-            ("Hooks:BeforeSend", options.Hooks.BeforeSend),
-            ("Messages", options.Messages),
-        ];
-        foreach (var (sectionName, section) in sections)
+        // Data annotations of every nested section, found by walking the options (ValidateDataAnnotations checks only
+        // the top level), so a section added to TokenImOptions is validated without editing this.
+        foreach (var (path, section) in SettingTree.Sections(options).Skip(1))
         {
             var results = new List<ValidationResult>();
             if (!Validator.TryValidateObject(section, new ValidationContext(section), results, validateAllProperties: true))
-            {
-                var prefix = $"{TokenImOptions.Section}:{sectionName}";
-                failures.AddRange(results.Select(r => $"{prefix}:{string.Join(',', r.MemberNames)}: {r.ErrorMessage}"));
-            }
+                failures.AddRange(results.Select(r => $"{path}:{string.Join(',', r.MemberNames)}: {r.ErrorMessage}"));
         }
 
         foreach (var proxy in options.Network.TrustedProxies)

@@ -13,7 +13,10 @@ internal sealed class TokenImOptions
         ["--data"] = $"{Section}:{nameof(DataDirectory)}",
     };
 
-    /// <summary>Where the SQLite file and <c>keys/</c> live. The default is <c>./data</c>.</summary>
+    /// <summary>
+    /// Where the server keeps its files: the SQLite file <c>tokenim.db</c>, <c>keys/</c>, <c>attachments/</c> and the
+    /// local admin socket. Also <c>--data DIR</c> on the command line. The default is <c>./data</c>.
+    /// </summary>
     [Required]
     public string DataDirectory { get; set; } = "./data";
 
@@ -53,6 +56,7 @@ internal sealed class TokenImOptions
 
     public MessageSettings Messages { get; set; } = new();
     public AttachmentSettings Attachments { get; set; } = new();
+    public LoggingSettings Logging { get; set; } = new();
     public TelemetrySettings Telemetry { get; set; } = new();
 
     /// <summary>Identity providers whose access tokens are accepted beside TokenIM's own (see docs/integration.md §10). The default is none.</summary>
@@ -69,7 +73,7 @@ internal sealed class TokenSettings
     [Range(typeof(TimeSpan), "00:05:00", "365.00:00:00")]
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromDays(30);
 
-    /// <summary>A session ends when its refresh token is unused this long. The default is 7 days.</summary>
+    /// <summary>A session ends when its refresh token is unused this long; at most <see cref="SessionLifetime"/>. The default is 7 days.</summary>
     [Range(typeof(TimeSpan), "00:05:00", "365.00:00:00")]
     public TimeSpan SessionIdleLifetime { get; set; } = TimeSpan.FromDays(7);
 
@@ -78,8 +82,11 @@ internal sealed class TokenSettings
     public TimeSpan SigningKeyRotation { get; set; } = TimeSpan.FromDays(90);
 
     /// <summary>
-    /// The folder of the signing keys (one PEM file per key). Every node of a cluster must see the same folder (a shared
-    /// secret volume), so that a token signed by one verifies on all. The default is <c>keys/</c> in the data directory.
+    /// The folder of the ES256 signing keys (one PEM file per key). Every node of a cluster must see the same folder (a
+    /// shared secret volume), so that a token signed by one verifies on all; rotation takes an exclusive lock on
+    /// <c>.lock</c> in it, so nodes finding a key due at once make one, and a node reads the folder again when a token
+    /// names a key it has not loaded (at most once a second). See docs/operations.md. The default is <c>keys/</c> in the
+    /// data directory.
     /// </summary>
     public string? KeyDirectory { get; set; }
 }
@@ -92,15 +99,20 @@ internal sealed class PasswordSettings
 
     /// <summary>Password hashes computed at once; more wait, so a sign-in flood cannot starve the server. The default is the processor count.</summary>
     [Range(1, 256)]
+    [DefaultText("the processor count")]
     public int MaxConcurrentHashes { get; set; } = Environment.ProcessorCount;
 }
 
+/// <summary>
+/// Request-rate limits. With <c>TokenIM:Bus:Provider=Redis</c> every limit is one budget for the whole cluster,
+/// counted in Redis; while Redis is unreachable each node falls back to its own counters (never to no limit).
+/// </summary>
 internal sealed class RateLimitSettings
 {
-    /// <summary><c>false</c> turns off every request-rate limit (sign-in, registration, refresh, sends) for load tests; the per-account failed sign-in limit stays. The default is <c>true</c>.</summary>
+    /// <summary><c>false</c> turns off every request-rate limit (sign-in, registration, refresh, sends) for load tests, and the server logs a warning; the per-account failed sign-in limit stays. The default is <c>true</c>.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Failed sign-ins one account may have in an hour before further attempts are refused unevaluated. The default is 100.</summary>
+    /// <summary>Failed sign-ins one account name may have in a sliding hour before further attempts are refused unevaluated (<c>429</c>). The default is 100.</summary>
     [Range(1, 100_000)]
     public int FailedLoginsPerAccountPerHour { get; set; } = 100;
 
@@ -112,11 +124,11 @@ internal sealed class RateLimitSettings
     [Range(1, 1_000_000)]
     public int RegistrationsPerAddressPerHour { get; set; } = 20;
 
-    /// <summary>Messages one user may send per second, sustained; bursts of twice that pass. The default is 20.</summary>
+    /// <summary>Messages one user may send per second, sustained, over REST and the socket together; bursts of twice that pass. The default is 20.</summary>
     [Range(1, 1_000_000)]
     public int MessagesPerUserPerSecond { get; set; } = 20;
 
-    /// <summary>Server API requests one API key may make in a minute (the local admin socket is not limited). The default is 1,200.</summary>
+    /// <summary>Server API requests one API key may make in a minute (<c>429 rate_limited</c> beyond; the local admin socket is not limited). The default is 1,200.</summary>
     [Range(1, 10_000_000)]
     public int ServerApiRequestsPerKeyPerMinute { get; set; } = 1200;
 }
@@ -134,7 +146,7 @@ internal sealed class LimitSettings
 
 internal sealed class NetworkSettings
 {
-    /// <summary>Addresses of reverse proxies whose <c>X-Forwarded-For</c> is believed. The default is none: the header is ignored.</summary>
+    /// <summary>IP addresses of reverse proxies whose <c>X-Forwarded-For</c> is believed, one per index. The default is none: the header is ignored.</summary>
     public string[] TrustedProxies { get; set; } = [];
 
     /// <summary>
@@ -168,7 +180,7 @@ internal sealed class StorageSettings
 {
     /// <summary>
     /// <c>Sqlite</c> (one file under the data directory, one node) or <c>Postgres</c> (a directory database and
-    /// conversation shards, see <see cref="Postgres"/>; for several nodes). The default is <c>Sqlite</c>.
+    /// conversation shards, see <see cref="Postgres"/>; for several nodes, see docs/operations.md). The default is <c>Sqlite</c>.
     /// </summary>
     [RegularExpression("^(Sqlite|Postgres)$")]
     public string Provider { get; set; } = "Sqlite";
@@ -189,8 +201,10 @@ internal sealed class StorageSettings
     public int MaxWriteBatch { get; set; } = 1024;
 
     /// <summary>
-    /// Conversation member lists and users' presence audiences kept in memory; the same bound, separately, for users'
-    /// block lists (the send path's check in conversations of two). The default is 200,000.
+    /// Conversation member lists (the send path) and users' presence audiences (socket open and close) kept in memory;
+    /// an entry is dropped on every membership change that touches it, or after 10 minutes unused. The same bound
+    /// applies, separately, to users' block lists (asked when sending to a conversation of two; dropped on every block
+    /// or unblock). The default is 200,000.
     /// </summary>
     [Range(100, 10_000_000)]
     public int MembershipCacheEntries { get; set; } = 200_000;
@@ -224,7 +238,7 @@ internal sealed class GatewaySettings
     /// <summary>Origins (<c>scheme://host[:port]</c>) whose pages may open sockets, besides the server's own. Clients that send no <c>Origin</c> are always allowed. The default is none.</summary>
     public string[] AllowedOrigins { get; set; } = [];
 
-    /// <summary>Sockets this node accepts in all. The default is 50,000.</summary>
+    /// <summary>Sockets this node holds in all, authenticated or still authenticating; an upgrade beyond it gets <c>429</c>. The default is 50,000.</summary>
     [Range(1, 10_000_000)]
     public int MaxConnections { get; set; } = 50_000;
 
@@ -264,8 +278,8 @@ internal sealed class GatewaySettings
 internal sealed class DiagnosticsSettings
 {
     /// <summary>
-    /// Serves <c>GET /api/v1/diagnostics</c> (process memory, CPU time, GC and socket counts; the benchmark tool reads
-    /// it) to loopback callers only. The default is off.
+    /// Serves <c>GET /api/v1/diagnostics</c> (process memory, CPU time, GC and socket counts; it can force a full GC;
+    /// the benchmark tool reads it) to loopback callers only. The default is off.
     /// </summary>
     public bool Enabled { get; set; }
 }
@@ -273,8 +287,8 @@ internal sealed class DiagnosticsSettings
 internal sealed class BusSettings
 {
     /// <summary>
-    /// <c>InMemory</c> (one node) or <c>Redis</c> (several nodes: events cross nodes through Redis pub/sub). The
-    /// default is <c>InMemory</c>.
+    /// <c>InMemory</c> (one node) or <c>Redis</c> (several nodes: every node hears every event through Redis pub/sub and
+    /// delivers to its own sockets). The default is <c>InMemory</c>.
     /// </summary>
     [RegularExpression("^(InMemory|Redis)$")]
     public string Provider { get; set; } = "InMemory";
@@ -284,17 +298,18 @@ internal sealed class BusSettings
 
     /// <summary>
     /// Starts every Redis key and channel name (<c>PREFIX:events</c>, <c>PREFIX:presence:…</c>, <c>PREFIX:rate:…</c>), so
-    /// two clusters can share one Redis. Letters, digits, <c>.</c>, <c>_</c> and <c>-</c>. The default is <c>tokenim</c>.
+    /// two clusters can share one Redis; all are listed in <c>Bus/RedisKeys.cs</c>. Letters, digits, <c>.</c>, <c>_</c>
+    /// and <c>-</c>. The default is <c>tokenim</c>.
     /// </summary>
     [RegularExpression("^[A-Za-z0-9._-]{1,64}$")]
     public string KeyPrefix { get; set; } = "tokenim";
 
-    /// <summary>How often a node renews its liveness record in Redis and sweeps nodes that stopped renewing theirs. The default is 5 seconds.</summary>
+    /// <summary>With <c>Redis</c>: how often a node renews its liveness record and sweeps nodes that stopped renewing theirs (one script call per node per interval, whatever it holds). The default is 5 seconds.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00")]
     public TimeSpan PresenceHeartbeat { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// A node whose liveness record is this old is taken for dead: the users whose only sockets were there are
+    /// With <c>Redis</c>: a node whose liveness record is this old is taken for dead: the users whose only sockets were there are
     /// announced offline. At least twice <see cref="PresenceHeartbeat"/>; a crash is announced within this plus one
     /// heartbeat. The default is 20 seconds (so within 25 s).
     /// </summary>
@@ -306,7 +321,8 @@ internal sealed class HealthSettings
 {
     /// <summary>
     /// How long a stopping node keeps serving while <c>/health/ready</c> says 503, so that the load balancer stops
-    /// sending it clients before it stops listening; set it above the balancer's check interval times its fall count.
+    /// sending it clients before it stops listening; set it above the balancer's check interval times its fall count
+    /// (e.g. <c>00:00:05</c> behind the reference HAProxy config). 0 to 1 minute, added to the host's shutdown timeout.
     /// The default is zero (one node, nothing to drain to).
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
@@ -316,9 +332,12 @@ internal sealed class HealthSettings
 internal sealed class AdminSettings
 {
     /// <summary>
-    /// The path of the local admin socket, a Unix domain socket (mode 0600) on which the server API takes requests
-    /// without an API key and with every scope; <c>tokenim admin --local</c> uses it. An empty value turns it off. The
-    /// default is <c>admin.sock</c> in the data directory.
+    /// The path of the local admin socket, a Unix domain socket (mode 0600, made at start, removed at stop) on which
+    /// the server API takes requests without an API key and with every scope; <c>tokenim admin --local</c> uses it. An
+    /// empty value turns it off. It joins the addresses of <c>--urls</c>, so a host that makes Kestrel listeners in
+    /// code has none. Nodes sharing one data directory: the first to start has it, the others log a warning (give each
+    /// its own path). At most 107 bytes. See docs/integration.md and docs/security.md. The default is <c>admin.sock</c>
+    /// in the data directory.
     /// </summary>
     public string? LocalSocket { get; set; }
 }
@@ -326,14 +345,16 @@ internal sealed class AdminSettings
 internal sealed class WebhookSettings
 {
     /// <summary>
-    /// Whether webhook URLs may point at loopback, private, link-local or other internal addresses. Checked on the
-    /// address actually connected to (after DNS), so a name that resolves inward is refused too. Turn it off when the
+    /// Whether webhook URLs may point at loopback, private (RFC 1918, fc00::/7), link-local (169.254/16, where cloud
+    /// metadata lives), carrier-grade NAT, unspecified and multicast addresses. <c>false</c> refuses them when an
+    /// endpoint is created or changed and again on the address actually connected to (after DNS), so a name that
+    /// resolves inward is refused too. Turn it off when the
     /// people holding <c>webhooks:manage</c> keys should not reach the server's own network (SSRF, see
     /// docs/security.md). The default is <c>true</c>, so an app on the same machine can receive them.
     /// </summary>
     public bool AllowPrivateNetworks { get; set; } = true;
 
-    /// <summary>How long one delivery attempt may take (connect, send, answer); then it counts as failed. The default is 10 seconds.</summary>
+    /// <summary>How long one delivery attempt may take (connect, send, answer headers); then it counts as failed. The default is 10 seconds.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -341,15 +362,15 @@ internal sealed class WebhookSettings
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan RetryBase { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The longest wait between two attempts. The default is 10 minutes.</summary>
+    /// <summary>The longest wait between two attempts; not less than <see cref="RetryBase"/>. The default is 10 minutes.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
     public TimeSpan RetryCap { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Failed attempts after which a delivery is dead (the conversation's next events go on). The default is 12 (about 40 minutes of retries).</summary>
+    /// <summary>Failed attempts after which a delivery is dead (the conversation's next events go on; <c>POST …/deliveries/{id}/retry</c> queues it again). The default is 12 (about 40 minutes of retries).</summary>
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 12;
 
-    /// <summary>How long delivered rows stay in the delivery log. The default is 7 days.</summary>
+    /// <summary>How long delivered rows stay in the delivery log (pending and dead ones stay until delivered or deleted). The default is 7 days.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
 
@@ -360,11 +381,11 @@ internal sealed class WebhookSettings
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long a node's claim to deliver a database's outbox lasts unless renewed (renewed at a third of it); a crashed node's work is taken over after this. The default is 30 seconds.</summary>
+    /// <summary>How long a node's claim to deliver a database's outbox lasts unless renewed (renewed at a third of it); a crashed node's work is taken over after this, a clean stop hands over at once. The default is 30 seconds.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Requests in flight at once per database (each to a different endpoint or conversation). The default is 16.</summary>
+    /// <summary>Requests in flight at once per database, each to a different (endpoint, conversation) queue. The default is 16.</summary>
     [Range(1, 1000)]
     public int MaxConcurrentDeliveries { get; set; } = 16;
 

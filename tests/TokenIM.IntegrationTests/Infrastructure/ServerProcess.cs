@@ -30,6 +30,9 @@ public sealed class ServerProcess : IAsyncLifetime
 
     public Uri BaseUri { get; }
 
+    /// <summary>Environment variables set on the server besides the defaults (and winning over them); set before it starts.</summary>
+    public Dictionary<string, string> ExtraEnvironment { get; } = [];
+
     public int Port => BaseUri.Port;
 
     public string DataDirectory => _dataDirectory;
@@ -64,6 +67,8 @@ public sealed class ServerProcess : IAsyncLifetime
         start.Environment["TokenIM__Passwords__Pbkdf2Iterations"] = "1000";
         start.Environment["TokenIM__RateLimits__Enabled"] = "false";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in ExtraEnvironment)
+            start.Environment[name] = value;
         _process = Process.Start(start)!;
         var waited = Stopwatch.StartNew();
         while (await ReadyStatusAsync() != 200)

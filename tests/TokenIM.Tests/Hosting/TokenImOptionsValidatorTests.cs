@@ -32,4 +32,29 @@ public sealed class TokenImOptionsValidatorTests
         Assert.True(result.Failed);
         Assert.Contains("KeyPrefix", result.FailureMessage, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Validate_OutOfRangeInASectionOfASection_FailsNamingTheFullSetting()
+    {
+        var options = new TokenImOptions();
+        options.Storage.Postgres.RetryUnavailableAfter = TimeSpan.FromHours(1);
+
+        var result = new TokenImOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains("TokenIM:Storage:Postgres:RetryUnavailableAfter:", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_BadValueInASectionNoListNames_Fails()
+    {
+        // Sections are found by walking the options: one added later (here Logging) is validated without editing the validator.
+        var options = new TokenImOptions();
+        options.Logging.Format = "xml";
+
+        var result = new TokenImOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains("TokenIM:Logging:Format:", result.FailureMessage, StringComparison.Ordinal);
+    }
 }
