@@ -38,8 +38,11 @@ internal sealed class MessageService(
     {
         if (await store.GetRosterAsync(conversationId, cancellationToken) is not { } roster || !roster.Contains(userId))
             return ChatFailures.ConversationNotFound;
-        // Only a conversation of two can be a direct one; a member who blocked nobody costs a cache lookup.
-        if (await blocks.IsSendBlockedAsync(userId, conversationId, roster, cancellationToken))
+        // Only a conversation of two can be a direct one; a member who blocked nobody costs a cache lookup. A resend of
+        // a message stored before the block is let through to the writer, which answers the original: sends are
+        // idempotent (protocol), so a device retrying an unacknowledged send must not be told it was refused.
+        if (await blocks.IsSendBlockedAsync(userId, conversationId, roster, cancellationToken)
+            && await store.FindMessageAsync(conversationId, userId, request.ClientMsgId!, cancellationToken) is null)
             return ChatFailures.BlockedByUser;
         var resolved = await extras.ResolveAsync(userId, conversationId, request, roster, cancellationToken);
         if (!resolved.IsSuccess)

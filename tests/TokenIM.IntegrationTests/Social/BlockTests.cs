@@ -37,6 +37,26 @@ public sealed class BlockTests(LiveTokenImFactory factory) : IClassFixture<LiveT
     }
 
     [Fact]
+    public async Task Block_ResendOfAMessageSentBeforeTheBlock_AnswersTheOriginal()
+    {
+        await using var alice = await SdkDevice.RegisterAsync(factory, seed: 63);
+        await using var bob = await SdkDevice.RegisterAsync(factory, seed: 64);
+        var direct = await alice.Rest.CreateDirectConversationAsync(bob.UserId);
+        var original = await bob.Rest.SendMessageAsync(direct.Id, new SendMessageRequest("b-1", "before the block"));
+
+        await alice.Rest.BlockUserAsync(bob.UserId);
+        // Bob's device never saw the ack and retries: sends are idempotent, so it gets the original, not a refusal.
+        var resent = await bob.Rest.SendMessageAsync(direct.Id, new SendMessageRequest("b-1", "before the block"));
+
+        Assert.Equal((original.Id, original.Seq), (resent.Id, resent.Seq));
+        Assert.Equal(1, (await alice.Rest.GetConversationAsync(direct.Id)).LastSeq);
+        // A new clientMsgId is still refused.
+        var refused = await Assert.ThrowsAsync<TokenIM.Client.TokenImApiException>(
+            () => bob.Rest.SendMessageAsync(direct.Id, new SendMessageRequest("b-2", "after the block")));
+        Assert.Equal(ErrorCode.BlockedByUser.Code, refused.Code);
+    }
+
+    [Fact]
     public async Task Block_GroupSendsOfTheBlockedUser_AreNotAffected_NorAGroupOfTwo()
     {
         var alice = await factory.RegisterAsync();
