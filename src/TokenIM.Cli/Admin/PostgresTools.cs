@@ -38,8 +38,8 @@ internal sealed class PostgresTools(string? binFolder)
         string? epoch;
         await using (var db = await OpenAsync(directory, cancellationToken))
         {
-            migration = await ScalarAsync(db, "SELECT \"MigrationId\" FROM \"__EFMigrationsHistory\" ORDER BY \"MigrationId\" DESC LIMIT 1", cancellationToken);
-            epoch = await ScalarAsync(db, $"SELECT \"Value\" FROM store_meta WHERE \"Key\" = '{StoreMeta.EpochKey}'", cancellationToken);
+            migration = await StoreQueries.LastMigrationAsync(db, cancellationToken);
+            epoch = await StoreQueries.EpochAsync(db, cancellationToken);
         }
 
         var databases = new List<BackupDatabase>();
@@ -112,7 +112,7 @@ internal sealed class PostgresTools(string? binFolder)
         foreach (var connectionString in shards.Append(directory).Distinct())
         {
             await using var db = await OpenAsync(connectionString, cancellationToken);
-            var others = await ScalarAsync(db, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", cancellationToken);
+            var others = await StoreQueries.ScalarAsync(db, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", cancellationToken);
             if (others is not "0")
                 return $"{others} other session(s) use database {db.Database}: stop every node first.";
         }
@@ -123,7 +123,7 @@ internal sealed class PostgresTools(string? binFolder)
     public static async Task WriteEpochAsync(StoreLocation store, string epoch, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(Databases(store).Directory, cancellationToken);
-        if (await ScalarAsync(db, "SELECT to_regclass('store_meta')::text", cancellationToken) is not null)
+        if (await StoreQueries.ScalarAsync(db, "SELECT to_regclass('store_meta')::text", cancellationToken) is not null)
             await StoreEpoch.ReplaceAsync(db, epoch, cancellationToken);
     }
 
@@ -141,12 +141,6 @@ internal sealed class PostgresTools(string? binFolder)
         var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         return connection;
-    }
-
-    private static async Task<string?> ScalarAsync(NpgsqlConnection db, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, db);
-        return Convert.ToString(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) is { Length: > 0 } text ? text : null;
     }
 
     /// <summary>Runs a PostgreSQL tool against one database; the password goes through the environment, never the command line.</summary>

@@ -32,11 +32,11 @@ internal static class SqliteBackup
         await using var db = Open(copy, SqliteOpenMode.ReadWrite);
         await db.OpenAsync(cancellationToken);
         // The copy is one self-contained file (rollback journal, not WAL): the server switches it back on start.
-        await ScalarAsync(db, "PRAGMA journal_mode=DELETE", cancellationToken);
-        if (await ScalarAsync(db, "PRAGMA integrity_check", cancellationToken) is not "ok" and var problem)
+        await StoreQueries.ScalarAsync(db, "PRAGMA journal_mode=DELETE", cancellationToken);
+        if (await StoreQueries.ScalarAsync(db, "PRAGMA integrity_check", cancellationToken) is not "ok" and var problem)
             throw new BackupException($"The copy failed its integrity check: {problem}");
-        return (await ScalarAsync(db, "SELECT \"MigrationId\" FROM \"__EFMigrationsHistory\" ORDER BY \"MigrationId\" DESC LIMIT 1", cancellationToken),
-            await HasMetaAsync(db, cancellationToken) ? await ScalarAsync(db, $"SELECT \"Value\" FROM store_meta WHERE \"Key\" = '{StoreMeta.EpochKey}'", cancellationToken) : null);
+        return (await StoreQueries.LastMigrationAsync(db, cancellationToken),
+            await HasMetaAsync(db, cancellationToken) ? await StoreQueries.EpochAsync(db, cancellationToken) : null);
     }
 
     /// <summary>
@@ -68,7 +68,7 @@ internal static class SqliteBackup
         await db.OpenAsync(cancellationToken);
         try
         {
-            return await ScalarAsync(db, "PRAGMA journal_mode=DELETE", cancellationToken) == "delete" ? null : inUse;
+            return await StoreQueries.ScalarAsync(db, "PRAGMA journal_mode=DELETE", cancellationToken) == "delete" ? null : inUse;
         }
         catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6) // SQLITE_BUSY, SQLITE_LOCKED
         {
@@ -100,14 +100,7 @@ internal static class SqliteBackup
         new(new SqliteConnectionStringBuilder { DataSource = path, Mode = mode, Pooling = false, DefaultTimeout = timeoutSeconds }.ToString());
 
     private static async Task<bool> HasMetaAsync(SqliteConnection db, CancellationToken cancellationToken) =>
-        await ScalarAsync(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'", cancellationToken) is not null;
-
-    private static async Task<string?> ScalarAsync(SqliteConnection db, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = db.CreateCommand();
-        command.CommandText = sql;
-        return (await command.ExecuteScalarAsync(cancellationToken))?.ToString();
-    }
+        await StoreQueries.ScalarAsync(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'store_meta'", cancellationToken) is not null;
 }
 
 /// <summary>A backup or restore cannot go on; the message says why and what to do. Printed to stderr, exit code 1.</summary>

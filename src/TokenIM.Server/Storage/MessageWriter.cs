@@ -142,6 +142,8 @@ internal sealed partial class MessageWriter(
     {
         Interlocked.Increment(ref _batches);
         using var span = TokenImTracing.Source.StartActivity("store commit");
+        // A batch is of one shard (one writer loop per shard).
+        var shard = store.ShardOf(sends[0].ConversationId);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
@@ -154,14 +156,14 @@ internal sealed partial class MessageWriter(
             }
 
             Interlocked.Add(ref _stored, created);
-            span?.SetTag(TokenImTracing.BatchSizeTag, sends.Count).SetTag(TokenImTracing.ShardTag, store.ShardOf(sends[0].ConversationId));
+            span?.SetTag(TokenImTracing.BatchSizeTag, sends.Count).SetTag(TokenImTracing.ShardTag, shard);
             return results;
         }
         finally
         {
             var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
             Interlocked.Add(ref _storeTicks, elapsed.Ticks);
-            metrics?.Committed(store.ShardOf(sends[0].ConversationId), elapsed, sends.Count);
+            metrics?.Committed(shard, elapsed, sends.Count);
         }
     }
 
