@@ -11,10 +11,6 @@ namespace TokenIM.Server.Auth;
 /// </summary>
 internal sealed class ServerUserDirectory(IAccountStore store, SessionService sessions)
 {
-    public const int DefaultLimit = 50;
-    public const int MaxLimit = 100;
-    public const int MaxQueryLength = 128;
-
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
@@ -24,18 +20,14 @@ internal sealed class ServerUserDirectory(IAccountStore store, SessionService se
     public async Task<Result<ServerUserPage>> FindAsync(string? query, int? limit, string? cursor, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        query = query?.Trim();
-        if (query is { Length: > MaxQueryLength } || (query is not null && TextRules.HasControlCharacters(query, allowNewlines: false)))
-            errors["query"] = [$"A query is at most {MaxQueryLength} characters, without control characters."];
-        if (limit is < 1 or > MaxLimit)
-            errors["limit"] = [$"The limit is 1–{MaxLimit}."];
+        query = FindRules.Check(query, limit, errors);
         var after = DecodeCursor(cursor);
         if (cursor is not null && after is null)
             errors["cursor"] = ["The cursor is not one this server gave out."];
         if (errors.Count > 0)
             return Failure.Validation(errors);
 
-        var take = limit ?? DefaultLimit;
+        var take = limit ?? FindRules.DefaultLimit;
         // One more than asked: whether it comes back says whether there is a next page.
         var users = await store.FindUsersPageAsync(query, after, take + 1, cancellationToken);
         var page = users.Take(take).Select(ServerUserService.ToDto).ToList();

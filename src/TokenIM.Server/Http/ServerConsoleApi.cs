@@ -12,10 +12,6 @@ namespace TokenIM.Server.Http;
 /// </summary>
 internal static class ServerConsoleApi
 {
-    public const int DefaultLimit = 50;
-    public const int MaxLimit = 100;
-    public const int MaxQueryLength = 128;
-
     public static void MapServerConsoleApi(this RouteGroupBuilder server)
     {
         server.MapPut("/users/{id}/admin", SetAdminAsync).RequireScope(ServerScopes.UsersWrite)
@@ -37,15 +33,11 @@ internal static class ServerConsoleApi
         string? query, int? limit, ConversationFinder finder, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        query = query?.Trim();
-        if (query is { Length: > MaxQueryLength } || (query is not null && TextRules.HasControlCharacters(query, allowNewlines: false)))
-            errors["query"] = [$"A query is at most {MaxQueryLength} characters, without control characters."];
-        if (limit is < 1 or > MaxLimit)
-            errors["limit"] = [$"The limit is 1–{MaxLimit}."];
+        query = FindRules.Check(query, limit, errors);
         if (errors.Count > 0)
             return Failure.Validation(errors).ToProblem();
 
-        var found = await finder.FindAsync(query, limit ?? DefaultLimit, cancellationToken);
+        var found = await finder.FindAsync(query, limit ?? FindRules.DefaultLimit, cancellationToken);
         return TypedResults.Ok(new ServerConversationList([.. found.Select(f => new ServerConversationSummaryDto(
             f.Conversation.Id, f.Conversation.Type, f.Conversation.Title, f.MemberCount, f.Conversation.LastSeq,
             ChatMapping.Time(f.Conversation.CreatedAt), ChatMapping.Time(f.Conversation.UpdatedAt)))]));
